@@ -1,0 +1,3 @@
+"""cc-pack: enforced orchestration for Claude Code."""
+
+__version__ = "0.1.0"

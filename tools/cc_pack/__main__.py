@@ -1,0 +1,3 @@
+from cc_pack.cli import main
+
+main()

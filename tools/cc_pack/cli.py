@@ -1,0 +1,44 @@
+"""The ``cc-pack`` command line. One module per subcommand in ``cc_pack.commands``, imported
+only when that subcommand runs, so ``cc-pack scope check`` does not pay for validate's imports."""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from cc_pack import __version__
+from cc_pack import pack as _pack  # noqa: F401 - puts the shared stdlib modules on sys.path
+
+# name -> (module in cc_pack.commands, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("init", "Install the pack into a repository's .claude/ (or --uninstall it)."),
+    "run": ("run", "Start, inspect, advance, resume or abort an orchestration run."),
+    "scope": ("scope", "Set, show, check and audit the files the run may change."),
+    "dispatch": ("dispatch", "Choose the reviewers for the current changes."),
+    "findings": ("findings", "Add reviewer contracts and aggregate their findings."),
+    "report": ("report", "Write the run report as Markdown, JSON or SARIF."),
+    "validate": ("validate", "Lint agents, skills, commands, hooks and plugin manifests."),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx):
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx, name):
+        if name not in COMMANDS:
+            return None
+        module = importlib.import_module(f"cc_pack.commands.{COMMANDS[name][0]}")
+        return module.command
+
+    def format_commands(self, ctx, formatter):
+        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cc-pack")
+def main() -> None:
+    """cc-pack: phased orchestration for Claude Code, enforced by hooks and saved run state."""
