@@ -37,7 +37,9 @@ def _segments(pat: list[str], segs: list[str], i: int, j: int, memo: dict) -> bo
     elif pat[i] == "**":
         result = any(_segments(pat, segs, i + 1, k, memo) for k in range(j, len(segs) + 1))
     else:
-        result = j < len(segs) and _one(pat[i], segs[j]) and _segments(pat, segs, i + 1, j + 1, memo)
+        result = (
+            j < len(segs) and _one(pat[i], segs[j]) and _segments(pat, segs, i + 1, j + 1, memo)
+        )
     memo[key] = result
     return result
 

@@ -16,11 +16,10 @@ Exit codes (documented in the README, the only ones a cc-pack hook uses):
 
 from __future__ import annotations
 
+import _json
 import os
 import sys
 import time
-
-import _json
 
 EXIT_OK = 0
 EXIT_FEEDBACK = 2
@@ -70,7 +69,7 @@ class Decision:
 
     @classmethod
     def feedback(cls, message: str, log: dict | None = None) -> Decision:
-        """Exit 2 with ``message`` on stderr: it reaches the model (blocking where the event can)."""
+        """Exit 2, ``message`` on stderr: it reaches the model (blocking where the event can)."""
         return cls("feedback", message, log)
 
     @classmethod
@@ -122,9 +121,11 @@ def loads(text: str):
     import json
 
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=_ScanContext.parse_constant)
     except json.JSONDecodeError as exc:
-        raise BadEvent(f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+        raise BadEvent(
+            f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from None
     except (ValueError, RecursionError) as exc:
         raise BadEvent(f"not valid JSON ({exc})") from None
 
@@ -194,7 +195,10 @@ def render(decision: Decision, event_name: str) -> tuple[int, str, str]:
         return EXIT_FEEDBACK, "", decision.message.rstrip("\n") + "\n"
     if decision.action == "context" and event_name in _CONTEXT_EVENTS:
         out = {
-            "hookSpecificOutput": {"hookEventName": event_name, "additionalContext": decision.message}
+            "hookSpecificOutput": {
+                "hookEventName": event_name,
+                "additionalContext": decision.message,
+            }
         }
         return EXIT_OK, dumps(out) + "\n", ""
     return EXIT_OK, "", ""
@@ -244,12 +248,16 @@ def main(decide, *, hook: str, on_error: str) -> None:
     event_name = ""
     try:
         event = read_event()
-        event_name = event.get("hook_event_name") if isinstance(event.get("hook_event_name"), str) else ""
+        event_name = (
+            event.get("hook_event_name") if isinstance(event.get("hook_event_name"), str) else ""
+        )
         decision = decide(event)
     except BadEvent as exc:
         decision = _fallback(hook, on_error, event_name, f"bad input: {exc}")
     except Exception as exc:  # a hook must never hand Claude Code a traceback
-        decision = _fallback(hook, on_error, event_name, f"internal error: {type(exc).__name__}: {exc}")
+        decision = _fallback(
+            hook, on_error, event_name, f"internal error: {type(exc).__name__}: {exc}"
+        )
     try:
         code, out, err = render(decision, event_name)
     except Exception as exc:

@@ -66,7 +66,9 @@ def read_json(path: str):
     except FileNotFoundError:
         raise
     except OSError as exc:
-        raise StateError(path, f"cannot read: {exc.strerror}", "check the file's permissions") from None
+        raise StateError(
+            path, f"cannot read: {exc.strerror}", "check the file's permissions"
+        ) from None
     try:
         return loads(text)
     except Exception as exc:

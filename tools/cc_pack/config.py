@@ -21,7 +21,12 @@ from cc_pack.errors import InputError
 CONFIG_FILE = Path(".claude") / "cc-pack.yaml"
 COMPILED_FILE = Path(".claude") / "cc-pack" / "config.json"
 
-REVIEWERS = ["correctness-reviewer", "security-reviewer", "test-reviewer", "maintainability-reviewer"]
+REVIEWERS = [
+    "correctness-reviewer",
+    "security-reviewer",
+    "test-reviewer",
+    "maintainability-reviewer",
+]
 
 
 class _Strict(BaseModel):
@@ -74,8 +79,17 @@ class Dispatch(_Strict):
     reviewers: dict[str, list[str]] = Field(
         default_factory=lambda: {
             "correctness-reviewer": ["**/*"],
-            "security-reviewer": ["**/*.py", "**/*.sh", "**/*.js", "**/*.ts", "**/*.go",
-                                  "**/Dockerfile", "**/*.yml", "**/*.yaml", "**/*.toml"],
+            "security-reviewer": [
+                "**/*.py",
+                "**/*.sh",
+                "**/*.js",
+                "**/*.ts",
+                "**/*.go",
+                "**/Dockerfile",
+                "**/*.yml",
+                "**/*.yaml",
+                "**/*.toml",
+            ],
             "test-reviewer": ["**/*.py", "**/*.js", "**/*.ts", "**/*.go"],
             "maintainability-reviewer": ["**/*"],
         },
@@ -142,7 +156,9 @@ def load(project: Path) -> Config:
     except FileNotFoundError:
         return Config()
     except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 (byte {exc.start})", "save the file as UTF-8", path=str(path)) from None
+        raise InputError(
+            f"not UTF-8 (byte {exc.start})", "save the file as UTF-8", path=str(path)
+        ) from None
     try:
         node = yaml.compose(text, Loader=yaml.CSafeLoader)
         data = yaml.load(text, Loader=yaml.CSafeLoader) if node is not None else None
@@ -157,19 +173,27 @@ def load(project: Path) -> Config:
     if data is None:
         return Config()
     if not isinstance(data, dict):
-        raise InputError("must be a YAML mapping of settings", "see the README's Configuration",
-                         path=str(path), line=1)
+        raise InputError(
+            "must be a YAML mapping of settings",
+            "see the README's Configuration",
+            path=str(path),
+            line=1,
+        )
     try:
         return Config.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = tuple(first["loc"])
         where = ".".join(str(p) for p in loc) or "(top level)"
-        fix = ("remove it or check its spelling against the README's Configuration"
-               if first["type"] == "extra_forbidden" else "see the README's Configuration")
+        fix = (
+            "remove it or check its spelling against the README's Configuration"
+            if first["type"] == "extra_forbidden"
+            else "see the README's Configuration"
+        )
         more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
-        raise InputError(f"{where}: {first['msg']}{more}", fix, path=str(path),
-                         line=_line_of(node, loc)) from None
+        raise InputError(
+            f"{where}: {first['msg']}{more}", fix, path=str(path), line=_line_of(node, loc)
+        ) from None
 
 
 def compile_config(config: Config) -> dict:
@@ -198,8 +222,10 @@ def sync(project: Path) -> dict:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f"config.json.tmp.{os.getpid()}")
     tmp.write_text(
-        json.dumps({"source": str(CONFIG_FILE), "source_stamp": stamp, "config": compiled},
-                   indent=2) + "\n",
+        json.dumps(
+            {"source": str(CONFIG_FILE), "source_stamp": stamp, "config": compiled}, indent=2
+        )
+        + "\n",
         encoding="utf-8",
     )
     os.replace(tmp, target)

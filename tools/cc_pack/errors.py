@@ -29,8 +29,14 @@ class CcPackError(Exception):
 
     exit_code = EXIT_USAGE
 
-    def __init__(self, message: str, fix: str | None = None, *, path: str | None = None,
-                 line: int | None = None):
+    def __init__(
+        self,
+        message: str,
+        fix: str | None = None,
+        *,
+        path: str | None = None,
+        line: int | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.fix = fix

@@ -1,0 +1,321 @@
+"""`cc-pack init` on real temporary repositories, run as a real process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from cc_pack import hookspec, pack
+from realproc import git, run_cli, snapshot
+
+PY = sys.executable  # a direct interpreter: no pyenv-shim note in the output
+
+
+def init(repo: Path, *extra: str, env: dict | None = None):
+    return run_cli("init", str(repo), "--python", PY, *extra, env=env)
+
+
+def pack_agent_names() -> list[str]:
+    return sorted(p.name for p in pack.agents_dir().glob("*.md"))
+
+
+def registered_scripts(repo: Path) -> list[Path]:
+    data = json.loads((repo / ".claude/settings.json").read_text())
+    scripts = []
+    for groups in data["hooks"].values():
+        for group in groups:
+            for hook in group["hooks"]:
+                if ".claude/hooks/cc-pack/" in hook["command"]:
+                    path = hook["command"].split('"')[1]
+                    scripts.append(Path(path.replace("$CLAUDE_PROJECT_DIR", str(repo))))
+    return scripts
+
+
+def test_empty_repo_gets_agents_skills_hooks_settings_and_gitignore(git_repo: Path):
+    result = init(git_repo)
+    assert result.returncode == 0, result.stderr
+    assert "/orchestrate" in result.stdout
+    for name in pack_agent_names():
+        assert (git_repo / ".claude/agents" / name).read_bytes() == (
+            pack.agents_dir() / name
+        ).read_bytes()
+    assert (git_repo / ".claude/skills/orchestrate/SKILL.md").is_file()
+    assert (git_repo / ".claude/skills/output-contract/findings.schema.json").is_file()
+    scripts = registered_scripts(git_repo)
+    assert len(scripts) == len(hookspec.HOOKS)
+    assert all(p.is_file() for p in scripts)
+    assert {p.name for p in scripts} == set(hookspec.scripts())
+    assert ".claude/cc-pack/" in (git_repo / ".gitignore").read_text().splitlines()
+    # the pinned interpreter is what the hook commands run
+    settings = (git_repo / ".claude/settings.json").read_text()
+    assert f"{PY} -S" in settings
+    # the launcher the orchestrate skill calls is pinned to an interpreter that has cc_pack
+    launcher = git_repo / ".claude/skills/orchestrate/bin/cc-pack"
+    assert os.access(launcher, os.X_OK)
+    assert 'CC_PACK_PYTHON_PINNED=""' not in launcher.read_text()
+
+
+def test_launcher_runs_the_cli(git_repo: Path):
+    assert init(git_repo).returncode == 0
+    launcher = git_repo / ".claude/skills/orchestrate/bin/cc-pack"
+    env = {k: v for k, v in os.environ.items() if k != "CC_PACK_PYTHON"}
+    env["PATH"] = "/usr/bin:/bin"  # no cc-pack on PATH: the pinned interpreter must do it
+    out = subprocess.run([str(launcher), "--version"], capture_output=True, text=True, env=env,
+                         check=False)
+    assert out.returncode == 0, out.stderr
+    assert "cc-pack" in out.stdout
+
+
+def test_hooks_run_from_any_cwd(git_repo: Path):
+    """Registered commands use $CLAUDE_PROJECT_DIR, so a subdirectory cwd works."""
+    assert init(git_repo).returncode == 0
+    sub = git_repo / "deep" / "er"
+    sub.mkdir(parents=True)
+    data = json.loads((git_repo / ".claude/settings.json").read_text())
+    command = data["hooks"]["Stop"][0]["hooks"][0]["command"]
+    event = json.dumps({"hook_event_name": "Stop", "session_id": "s", "cwd": str(sub),
+                        "stop_hook_active": False, "last_assistant_message": "done"})
+    out = subprocess.run(["bash", "-c", command], cwd=sub, input=event, capture_output=True,
+                         text=True, env=dict(os.environ, CLAUDE_PROJECT_DIR=str(git_repo)),
+                         check=False)
+    assert out.returncode == 0, out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_existing_settings_hooks_and_permissions_are_kept(git_repo: Path):
+    claude = git_repo / ".claude"
+    claude.mkdir()
+    mine = {
+        "permissions": {"allow": ["Bash(ls:*)"], "deny": ["Read(./.env)"]},
+        "env": {"FOO": "1"},
+        "hooks": {
+            "PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "x.sh"}]}],
+            "SessionStart": [{"hooks": [{"type": "command", "command": "hello.sh"}]}],
+        },
+    }
+    (claude / "settings.json").write_text(json.dumps(mine, indent=4) + "\n")
+    (claude / "agents").mkdir()
+    (claude / "agents/my-agent.md").write_text("---\nname: my-agent\ndescription: mine\n---\nHi\n")
+    assert init(git_repo).returncode == 0
+    data = json.loads((claude / "settings.json").read_text())
+    assert data["permissions"] == mine["permissions"]
+    assert data["env"] == mine["env"]
+    assert data["hooks"]["PreToolUse"][0] == mine["hooks"]["PreToolUse"][0]
+    assert data["hooks"]["SessionStart"] == mine["hooks"]["SessionStart"]
+    assert len(data["hooks"]["PreToolUse"]) == 3  # theirs + scope guard + spawn gate
+    assert (claude / "settings.json").read_text().startswith('{\n    "')  # their indentation
+    assert (claude / "agents/my-agent.md").read_text().startswith("---\nname: my-agent")
+
+
+def test_second_run_changes_nothing(git_repo: Path):
+    assert init(git_repo).returncode == 0
+    before = snapshot(git_repo)
+    mtimes = {p: p.stat().st_mtime_ns for p in git_repo.rglob("*") if p.is_file()}
+    again = init(git_repo)
+    assert again.returncode == 0, again.stderr
+    assert "nothing changed" in again.stdout
+    assert snapshot(git_repo) == before
+    assert {p: p.stat().st_mtime_ns for p in git_repo.rglob("*") if p.is_file()} == mtimes
+
+
+def test_conflicting_agent_is_refused_then_forced_with_backup(git_repo: Path):
+    name = pack_agent_names()[0]
+    agents = git_repo / ".claude/agents"
+    agents.mkdir(parents=True)
+    (agents / name).write_text("---\nname: theirs\ndescription: user file\n---\nmine\n")
+    before = snapshot(git_repo)
+    refused = init(git_repo)
+    assert refused.returncode == 1
+    assert f".claude/agents/{name}" in refused.stderr
+    assert "--force" in refused.stderr
+    assert snapshot(git_repo) == before  # nothing was written
+
+    forced = init(git_repo, "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert (agents / name).read_bytes() == (pack.agents_dir() / name).read_bytes()
+    assert (agents / f"{name}.cc-pack-backup").read_text().endswith("mine\n")
+
+    undone = run_cli("init", str(git_repo), "--uninstall")
+    assert undone.returncode == 0, undone.stderr
+    assert snapshot(git_repo) == before  # their agent back, our files gone
+
+
+def test_uninstall_restores_untouched_settings_byte_for_byte(git_repo: Path):
+    claude = git_repo / ".claude"
+    claude.mkdir()
+    # odd spacing survives only if the bytes are restored
+    original = '{"model": "sonnet",   "hooks": {}}\n'
+    (claude / "settings.json").write_text(original)
+    (git_repo / ".gitignore").write_text("node_modules\n")
+    before = snapshot(git_repo)
+    assert init(git_repo).returncode == 0
+    assert (claude / "settings.json").read_text() != original
+    undone = run_cli("init", str(git_repo), "--uninstall")
+    assert undone.returncode == 0, undone.stderr
+    assert snapshot(git_repo) == before
+
+
+def test_uninstall_keeps_user_edits_made_after_init(git_repo: Path):
+    assert init(git_repo).returncode == 0
+    settings = git_repo / ".claude/settings.json"
+    data = json.loads(settings.read_text())
+    data["permissions"] = {"allow": ["Bash(make:*)"]}
+    settings.write_text(json.dumps(data, indent=2) + "\n")
+    undone = run_cli("init", str(git_repo), "--uninstall")
+    assert undone.returncode == 0, undone.stderr
+    left = json.loads(settings.read_text())
+    assert left == {"permissions": {"allow": ["Bash(make:*)"]}}
+    assert not (git_repo / ".claude/hooks/cc-pack").exists()
+    assert not (git_repo / ".claude/agents").exists()
+
+
+def test_uninstall_without_manifest_removes_unchanged_pack_files(git_repo: Path):
+    assert init(git_repo).returncode == 0
+    (git_repo / ".claude/cc-pack/install.json").unlink()
+    undone = run_cli("init", str(git_repo), "--uninstall")
+    assert undone.returncode == 0, undone.stderr
+    assert not list((git_repo / ".claude").rglob("*.md"))
+    assert not (git_repo / ".claude/hooks/cc-pack/runtime.py").exists()
+
+
+def test_uninstall_keeps_runs(git_repo: Path):
+    assert init(git_repo).returncode == 0
+    run = git_repo / ".claude/cc-pack/runs/r1"
+    run.mkdir(parents=True)
+    (run / "state.json").write_text("{}")
+    assert run_cli("init", str(git_repo), "--uninstall").returncode == 0
+    assert (run / "state.json").read_text() == "{}"
+
+
+def test_broken_settings_is_refused_and_untouched(git_repo: Path):
+    claude = git_repo / ".claude"
+    claude.mkdir()
+    (claude / "settings.json").write_text('{\n  "hooks": {\n    "Stop": [,]\n  }\n}\n')
+    before = snapshot(git_repo)
+    result = init(git_repo)
+    assert result.returncode == 2
+    assert ".claude/settings.json:3:" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(git_repo) == before
+
+
+def test_settings_with_wrong_hooks_type_is_refused(git_repo: Path):
+    (git_repo / ".claude").mkdir()
+    (git_repo / ".claude/settings.json").write_text('{"hooks": []}')
+    result = init(git_repo)
+    assert result.returncode == 2
+    assert '"hooks" must map event names' in result.stderr
+
+
+def test_dry_run_changes_nothing(git_repo: Path):
+    before = snapshot(git_repo)
+    result = init(git_repo, "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "create   .claude/agents/" in result.stdout
+    assert "merge" in result.stdout or "create   .claude/settings.json" in result.stdout
+    assert snapshot(git_repo) == before
+
+
+def test_missing_directory(tmp_path: Path):
+    result = init(tmp_path / "nope")
+    assert result.returncode == 2
+    assert "no such directory" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unwritable_directory(tmp_path: Path):
+    target = tmp_path / "ro"
+    target.mkdir()
+    if os.geteuid() == 0:
+        # root ignores permission bits; the immutable attribute binds root too
+        subprocess.run(["chattr", "+i", str(target)], check=True)
+    else:
+        target.chmod(0o555)
+    try:
+        result = init(target)
+    finally:
+        if os.geteuid() == 0:
+            subprocess.run(["chattr", "-i", str(target)], check=True)
+        target.chmod(0o755)
+    assert result.returncode == 4, result.stderr
+    assert "not writable" in result.stderr
+    assert not (target / ".claude").exists()
+
+
+def test_non_git_directory_works_and_says_so(tmp_path: Path):
+    result = init(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "not a git repository" in result.stderr
+    assert (tmp_path / ".claude/settings.json").is_file()
+
+
+def test_pyenv_shim_is_detected(git_repo: Path, tmp_path: Path):
+    shims = tmp_path / "pyenv" / "shims"
+    shims.mkdir(parents=True)
+    shim = shims / "python3"
+    shim.write_text(f'#!/usr/bin/env bash\n# pyenv shim\nexec "{PY}" "$@"\n')
+    shim.chmod(0o755)
+    env = {"PATH": f"{shims}:/usr/bin:/bin"}
+    result = run_cli("init", str(git_repo), "--dry-run", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "pyenv shim" in result.stderr
+    assert "--python" in result.stderr
+
+
+def test_python_option_must_exist(git_repo: Path):
+    result = run_cli("init", str(git_repo), "--python", "/nonexistent/python9")
+    assert result.returncode == 2
+    assert "no such executable" in result.stderr
+
+
+def test_config_created_once_and_kept(git_repo: Path):
+    assert init(git_repo).returncode == 0
+    config = git_repo / ".claude/cc-pack.yaml"
+    assert config.read_text().startswith("# cc-pack configuration")
+    config.write_text("version: 1\nmax_iterations: 2\n")
+    assert init(git_repo).returncode == 0
+    assert config.read_text() == "version: 1\nmax_iterations: 2\n"
+    assert run_cli("init", str(git_repo), "--uninstall").returncode == 0
+    assert config.read_text() == "version: 1\nmax_iterations: 2\n"  # edited: kept
+
+
+def test_upgrade_replaces_our_unmodified_files(git_repo: Path):
+    assert init(git_repo).returncode == 0
+    manifest = git_repo / ".claude/cc-pack/install.json"
+    data = json.loads(manifest.read_text())
+    runtime = git_repo / ".claude/hooks/cc-pack/runtime.py"
+    runtime.write_text("# an older pack version\n")
+    # pretend init wrote that older content
+    import hashlib
+
+    data["files"][".claude/hooks/cc-pack/runtime.py"] = hashlib.sha256(
+        runtime.read_bytes()
+    ).hexdigest()
+    manifest.write_text(json.dumps(data))
+    result = init(git_repo)
+    assert result.returncode == 0, result.stderr
+    assert "update" in result.stdout
+    assert runtime.read_bytes() == (pack.hooks_dir() / "runtime.py").read_bytes()
+
+
+def test_plugin_hooks_json_matches_the_table():
+    assert (pack.hooks_dir() / "hooks.json").read_text() == hookspec.plugin_hooks_json()
+
+
+def test_every_registered_script_exists_in_the_pack():
+    for script in hookspec.scripts():
+        assert (pack.hooks_dir() / script).is_file(), script
+
+
+def test_init_commits_cleanly_with_git(git_repo: Path):
+    """What init writes is committable and the run-state dir stays out of git."""
+    assert init(git_repo).returncode == 0
+    state = git_repo / ".claude/cc-pack/runs/x"
+    state.mkdir(parents=True)
+    (state / "state.json").write_text("{}")
+    status = git(git_repo, "status", "--porcelain", "--untracked-files=all")
+    assert ".claude/cc-pack/" not in status
+    assert ".claude/agents/" in status

@@ -1,0 +1,41 @@
+"""Real processes for tests: the cc-pack CLI, git, and snapshots of the trees they change."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, input: str | None = None,
+            timeout: float = 120) -> subprocess.CompletedProcess:
+    """``cc-pack ARGS`` as a real process (the installed package, this interpreter)."""
+    full_env = dict(os.environ)
+    full_env.pop("CLAUDECODE", None)
+    full_env.pop("CLAUDE_PROJECT_DIR", None)
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "cc_pack", *args],
+        cwd=cwd, env=full_env, input=input, capture_output=True, text=True, timeout=timeout,
+        check=False,
+    )
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True,
+        env=dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.com",
+                 GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.com"),
+    ).stdout
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` (outside .git) with its bytes."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".git" not in p.relative_to(root).parts
+    }

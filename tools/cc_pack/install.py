@@ -1,0 +1,487 @@
+"""Installing the pack into a project's ``.claude/`` and taking it out again.
+
+``plan()`` decides everything before a byte is written (so a conflict or a broken settings.json
+changes nothing); ``apply()`` carries the plan out; ``uninstall_plan()`` reverses an install using
+the manifest ``.claude/cc-pack/install.json`` (falling back to comparing contents with the pack's
+own files when the manifest is gone).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cc_pack import __version__, hookspec, pack
+from cc_pack import settings as settings_mod
+from cc_pack.errors import CheckFailed, FilesystemError, InputError
+
+SETTINGS = Path(".claude/settings.json")
+GITIGNORE = Path(".gitignore")
+MANIFEST = Path(".claude/cc-pack/install.json")
+CONFIG = Path(".claude/cc-pack.yaml")
+HOOK_DIR = Path(".claude/hooks/cc-pack")
+IGNORE_LINE = ".claude/cc-pack/"
+BACKUP_SUFFIX = ".cc-pack-backup"
+LAUNCHER = Path("skills/orchestrate/bin/cc-pack")
+PIN_LINE = 'CC_PACK_PYTHON_PINNED=""'
+
+CONFIG_TEMPLATE = """\
+# cc-pack configuration (README: Configuration). Uncomment what you change.
+version: 1
+# max_iterations: 3            # review -> implement fix loops before the run ends FAIL
+# test_command: "python -m pytest -q"   # the verify phase; unset: auto-detect
+# scope:
+#   strict: true               # deny Bash that cannot be analysed during implement
+# spawn:
+#   allow_nesting: false       # subagents spawning subagents
+# lint:
+#   timeout: 10
+#   linters:
+#     - glob: "**/*.py"
+#       command: [ruff, check, --output-format, json, --no-cache, "{file}"]
+#       format: ruff-json
+# dispatch:
+#   skip: ["**/*.md", "docs/**"]
+"""
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class Action:
+    kind: str  # create, update, replace, unchanged, conflict, merge, append, remove, restore, keep
+    path: Path
+    detail: str = ""
+    data: bytes | None = None
+    mode: int = 0o644
+
+
+@dataclass
+class Plan:
+    target: Path
+    actions: list[Action] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    manifest: dict = field(default_factory=dict)
+
+    @property
+    def conflicts(self) -> list[Action]:
+        return [a for a in self.actions if a.kind == "conflict"]
+
+    @property
+    def changes(self) -> list[Action]:
+        return [a for a in self.actions if a.kind not in ("unchanged", "conflict", "keep")]
+
+
+# --- what the pack consists of ------------------------------------------------------------------
+
+
+def pack_files(launcher_python: str) -> dict[Path, tuple[bytes, int]]:
+    """Project-relative destination -> (content, mode) for every file the pack installs."""
+    root = pack.root()
+    files: dict[Path, tuple[bytes, int]] = {}
+    for src in sorted((root / "agents").glob("*.md")):
+        files[Path(".claude/agents") / src.name] = (src.read_bytes(), 0o644)
+    for src in sorted((root / "skills").rglob("*")):
+        if src.is_file() and "__pycache__" not in src.parts:
+            rel = src.relative_to(root)
+            data = src.read_bytes()
+            if rel == LAUNCHER:
+                pinned = f"CC_PACK_PYTHON_PINNED={_sh_quote(launcher_python)}"
+                data = data.replace(PIN_LINE.encode(), pinned.encode(), 1)
+            mode = 0o755 if os.access(src, os.X_OK) else 0o644
+            files[Path(".claude") / rel] = (data, mode)
+    for src in sorted((root / "hooks").glob("*.py")):
+        files[HOOK_DIR / src.name] = (src.read_bytes(), 0o644)
+    return files
+
+
+def _sh_quote(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$") + '"'
+
+
+def hook_settings(python: str) -> dict:
+    return hookspec.settings_hooks(f"$CLAUDE_PROJECT_DIR/{HOOK_DIR.as_posix()}", python)
+
+
+# --- the interpreter written into hook commands ------------------------------------------------
+
+
+def is_pyenv_shim(path: str) -> bool:
+    if "/shims/" not in path:
+        return False
+    try:
+        with open(path, "rb") as fh:
+            return b"pyenv" in fh.read(4096)
+    except OSError:
+        return False
+
+
+def choose_python(requested: str | None) -> tuple[str, list[str]]:
+    """(interpreter for hook commands, notes). A bare ``python3`` resolving to a pyenv shim
+    costs about 8x a direct interpreter start on every hook call: say so."""
+    notes: list[str] = []
+    if requested:
+        resolved = shutil.which(requested) or requested
+        if not os.path.isfile(resolved) or not os.access(resolved, os.X_OK):
+            raise InputError(
+                f"--python {requested}: no such executable",
+                "give the path of a Python 3.10+ interpreter",
+            )
+        python = os.path.abspath(resolved)
+    else:
+        python = "python3"
+        resolved = shutil.which("python3")
+        if resolved is None:
+            raise InputError(
+                "python3 is not on PATH, so Claude Code could not run the hooks "
+                "(a guard that cannot start blocks nothing)",
+                "pass --python /path/to/python3",
+            )
+        if is_pyenv_shim(resolved):
+            notes.append(
+                f"python3 resolves to a pyenv shim ({resolved}): every hook call would pay "
+                "about 8x an interpreter start. Pin a real interpreter: "
+                'cc-pack init --python "$(pyenv which python3)"'
+            )
+    probe = subprocess.run(
+        [resolved, "-S", "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    version = probe.stdout.strip()
+    try:
+        major, minor = (int(x) for x in version.split("."))
+    except ValueError:
+        raise InputError(
+            f"{resolved} did not run as Python ({probe.stderr.strip()[:200]})",
+            "pass --python /path/to/python3",
+        ) from None
+    if (major, minor) < (3, 10):
+        raise InputError(
+            f"{resolved} is Python {version}; the hooks need 3.10 or newer",
+            "pass --python /path/to/python3.10+",
+        )
+    return python, notes
+
+
+# --- planning ----------------------------------------------------------------------------------
+
+
+def read_manifest(target: Path) -> dict:
+    try:
+        data = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def check_target(target: Path) -> None:
+    if not target.exists():
+        raise InputError(f"{target}: no such directory", "create it or pass an existing directory")
+    if not target.is_dir():
+        raise InputError(f"{target}: not a directory", "pass the repository's directory")
+    for path in (target, target / ".claude"):
+        if path.exists() and not os.access(path, os.W_OK | os.X_OK):
+            raise FilesystemError(
+                f"{path}: not writable", "run as a user who can write it, or fix its permissions"
+            )
+
+
+def plan(target: Path, python: str, *, force: bool, launcher_python: str) -> Plan:
+    check_target(target)
+    result = Plan(target)
+    old = read_manifest(target)
+    old_files: dict = old.get("files", {})
+    manifest = {
+        "version": 1,
+        "pack_version": __version__,
+        "python": python,
+        "files": {},
+        "backups": dict(old.get("backups", {})),
+        "created_dirs": list(old.get("created_dirs", [])),
+        "settings": old.get("settings"),
+        "gitignore": old.get("gitignore"),
+        "config_created": old.get("config_created", False),
+    }
+
+    # Read the settings first: if they are broken nothing at all may change.
+    settings_path = target / SETTINGS
+    settings_text = settings_path.read_text(encoding="utf-8") if settings_path.exists() else None
+    settings_data = settings_mod.parse(settings_path, settings_text or "")
+
+    for rel, (data, mode) in pack_files(launcher_python).items():
+        dest = target / rel
+        key = rel.as_posix()
+        manifest["files"][key] = sha(data)
+        if not dest.exists():
+            result.actions.append(Action("create", rel, data=data, mode=mode))
+            continue
+        current = dest.read_bytes()
+        if current == data:
+            result.actions.append(Action("unchanged", rel))
+        elif old_files.get(key) == sha(current):
+            result.actions.append(Action("update", rel, "newer pack version", data, mode))
+        elif force:
+            backup = rel.with_name(rel.name + BACKUP_SUFFIX)
+            manifest["backups"][key] = backup.as_posix()
+            result.actions.append(Action("replace", rel, f"yours kept as {backup}", data, mode))
+        else:
+            result.actions.append(Action("conflict", rel, "a different file of yours is there"))
+
+    for rel in sorted({a.path.parent for a in result.actions if a.kind == "create"}):
+        for parent in [rel, *rel.parents]:
+            if parent != Path(".") and not (target / parent).exists():
+                key = parent.as_posix()
+                if key not in manifest["created_dirs"]:
+                    manifest["created_dirs"].append(key)
+
+    if not (target / CONFIG).exists():
+        manifest["config_created"] = True
+        data = CONFIG_TEMPLATE.encode()
+        manifest["config_sha"] = sha(data)
+        result.actions.append(Action("create", CONFIG, "commented defaults", data))
+    else:
+        manifest["config_sha"] = old.get("config_sha")
+        result.actions.append(Action("keep", CONFIG, "your configuration"))
+
+    _plan_settings(result, manifest, settings_text, settings_data, python)
+    _plan_gitignore(result, manifest, target)
+    result.manifest = manifest
+    if not (target / ".git").exists():
+        result.notes.append(
+            f"{target} is not a git repository: cc-pack works, but the scope audit and the "
+            "implement gate compare changes with git; run `git init` to get them"
+        )
+    return result
+
+
+def _plan_settings(result: Plan, manifest: dict, text: str | None, data: dict, python: str) -> None:
+    ours = hook_settings(python)
+    current_ours = {
+        event: [g for g in groups if settings_mod._is_ours(g)]
+        for event, groups in (data.get("hooks") or {}).items()
+    }
+    current_ours = {e: g for e, g in current_ours.items() if g}
+    if current_ours == ours:
+        result.actions.append(Action("unchanged", SETTINGS, "cc-pack hooks registered"))
+        return
+    new_text = settings_mod.dump(settings_mod.with_ours(data, ours), text or "")
+    record = manifest.get("settings") or {}
+    if not record:
+        record = {"existed": text is not None, "original": text}
+    record["written_sha256"] = sha(new_text.encode())
+    manifest["settings"] = record
+    count = sum(len(groups) for groups in ours.values())
+    result.actions.append(
+        Action(
+            "merge" if text is not None else "create",
+            SETTINGS,
+            f"{count} cc-pack hook groups; your settings kept",
+            new_text.encode(),
+        )
+    )
+
+
+def _plan_gitignore(result: Plan, manifest: dict, target: Path) -> None:
+    path = target / GITIGNORE
+    text = path.read_text(encoding="utf-8") if path.exists() else None
+    lines = {line.strip().rstrip("/") for line in (text or "").splitlines()}
+    if {".claude/cc-pack", "/.claude/cc-pack", ".claude"} & lines:
+        result.actions.append(Action("unchanged", GITIGNORE, "run state already ignored"))
+        return
+    prefix = "" if not text or text.endswith("\n") else "\n"
+    new_text = (text or "") + prefix + "# cc-pack run state\n" + IGNORE_LINE + "\n"
+    manifest["gitignore"] = {
+        "existed": text is not None,
+        "original": text,
+        "written_sha256": sha(new_text.encode()),
+    }
+    result.actions.append(
+        Action(
+            "append" if text is not None else "create", GITIGNORE, IGNORE_LINE, new_text.encode()
+        )
+    )
+
+
+# --- applying ----------------------------------------------------------------------------------
+
+
+def _write(path: Path, data: bytes, mode: int) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.cc-pack-tmp")
+    tmp.write_bytes(data)
+    os.chmod(tmp, mode)
+    os.replace(tmp, path)
+
+
+def apply(result: Plan) -> None:
+    if result.conflicts:
+        raise CheckFailed(
+            "these files exist with different content: "
+            + ", ".join(a.path.as_posix() for a in result.conflicts),
+            "keep yours and rename them, or run `cc-pack init --force` (yours are kept as "
+            f"<name>{BACKUP_SUFFIX})",
+        )
+    target = result.target
+    for action in result.actions:
+        if action.kind == "replace":
+            dest = target / action.path
+            backup = dest.with_name(dest.name + BACKUP_SUFFIX)
+            if not backup.exists():
+                shutil.copy2(dest, backup)
+        if action.data is not None and action.kind not in ("unchanged", "keep"):
+            _write(target / action.path, action.data, action.mode)
+    _write(target / MANIFEST, (json.dumps(result.manifest, indent=2) + "\n").encode(), 0o644)
+
+
+def verify(target: Path, python: str) -> list[str]:
+    """Problems with the installed hooks: every registered script must exist and start.
+
+    A missing script makes Claude Code block every matching tool call (reference A.5)."""
+    problems = []
+    data = settings_mod.parse(target / SETTINGS, (target / SETTINGS).read_text(encoding="utf-8"))
+    env = dict(os.environ, CLAUDE_PROJECT_DIR=str(target))
+    probe = json.dumps(
+        {"hook_event_name": "Notification", "session_id": "cc-pack-init", "cwd": str(target)}
+    )
+    for command in dict.fromkeys(settings_mod.our_commands(data)):
+        script = command.split('"')[1].replace("$CLAUDE_PROJECT_DIR", str(target))
+        if not os.path.isfile(script):
+            problems.append(f"{script}: registered in {SETTINGS} but missing")
+            continue
+        run = subprocess.run(
+            [shutil.which(python) or python, "-S", script],
+            input=probe,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+        if run.returncode not in (0, 2) or "Traceback" in run.stderr:
+            problems.append(f"{script}: exited {run.returncode}: {run.stderr.strip()[:300]}")
+    return problems
+
+
+# --- uninstalling ------------------------------------------------------------------------------
+
+
+def uninstall_plan(target: Path) -> Plan:
+    check_target(target)
+    result = Plan(target)
+    manifest = read_manifest(target)
+    if manifest:
+        files = manifest.get("files", {})
+    else:
+        result.notes.append(f"no {MANIFEST}: removing the pack files whose content is unchanged")
+        files = {k.as_posix(): sha(v[0]) for k, v in pack_files("").items()}
+    backups = manifest.get("backups", {})
+    for key, digest in sorted(files.items()):
+        dest = target / key
+        if not dest.exists():
+            continue
+        current = sha(dest.read_bytes())
+        if key in backups and (target / backups[key]).exists() and current == digest:
+            result.actions.append(Action("restore", Path(key), f"from {backups[key]}"))
+        elif current == digest or (not manifest and _same_but_pin(dest, key)):
+            result.actions.append(Action("remove", Path(key)))
+        else:
+            result.actions.append(Action("keep", Path(key), "changed since install"))
+
+    config = target / CONFIG
+    if manifest.get("config_created") and config.exists():
+        if sha(config.read_bytes()) == manifest.get("config_sha"):
+            result.actions.append(Action("remove", CONFIG))
+        else:
+            result.actions.append(Action("keep", CONFIG, "you edited it"))
+
+    _unplan_text(result, target, SETTINGS, manifest.get("settings"), settings_restore)
+    _unplan_text(result, target, GITIGNORE, manifest.get("gitignore"), gitignore_restore)
+    result.manifest = manifest
+    return result
+
+
+def _same_but_pin(dest: Path, key: str) -> bool:
+    # Without a manifest the launcher's pinned interpreter is unknown: compare the rest.
+    if not key.endswith(LAUNCHER.as_posix()):
+        return False
+    source = (pack.root() / LAUNCHER).read_bytes().splitlines()
+    current = dest.read_bytes().splitlines()
+    return len(source) == len(current) and all(
+        a == b or a.startswith(b"CC_PACK_PYTHON_PINNED=")
+        for a, b in zip(source, current, strict=True)
+    )
+
+
+def settings_restore(text: str) -> str:
+    data = settings_mod.parse(SETTINGS, text)
+    return settings_mod.dump(settings_mod.without_ours(data), text)
+
+
+def gitignore_restore(text: str) -> str:
+    lines = text.splitlines(keepends=True)
+    kept = [
+        line
+        for i, line in enumerate(lines)
+        if line.strip() != IGNORE_LINE
+        and not (
+            line.strip() == "# cc-pack run state"
+            and i + 1 < len(lines)
+            and lines[i + 1].strip() == IGNORE_LINE
+        )
+    ]
+    return "".join(kept)
+
+
+def _unplan_text(result: Plan, target: Path, rel: Path, record: dict | None, strip) -> None:
+    path = target / rel
+    if not path.exists():
+        return
+    current = path.read_text(encoding="utf-8")
+    if record and sha(current.encode()) == record.get("written_sha256"):
+        # Untouched since init: put the user's bytes back exactly.
+        if record.get("existed"):
+            result.actions.append(
+                Action("restore", rel, "your original, byte for byte", record["original"].encode())
+            )
+        else:
+            result.actions.append(Action("remove", rel, "created by init"))
+        return
+    stripped = strip(current)
+    if stripped != current:
+        result.actions.append(
+            Action("restore", rel, "cc-pack entries removed; your edits kept", stripped.encode())
+        )
+
+
+def apply_uninstall(result: Plan) -> None:
+    target = result.target
+    backups = result.manifest.get("backups", {})
+    for action in result.actions:
+        dest = target / action.path
+        if action.kind == "remove":
+            dest.unlink()
+        elif action.kind == "restore" and action.data is not None:
+            _write(dest, action.data, dest.stat().st_mode & 0o777)
+        elif action.kind == "restore":
+            backup = target / backups[action.path.as_posix()]
+            os.replace(backup, dest)
+    # The run-state dir keeps the user's runs; only what init put there goes.
+    (target / MANIFEST).unlink(missing_ok=True)
+    (target / ".claude/cc-pack/config.json").unlink(missing_ok=True)
+    state = target / ".claude/cc-pack"
+    if state.is_dir() and not any(state.iterdir()):
+        state.rmdir()
+    for key in sorted(result.manifest.get("created_dirs", []), key=len, reverse=True):
+        path = target / key
+        if path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
