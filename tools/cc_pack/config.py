@@ -220,6 +220,9 @@ def sync(project: Path) -> dict:
         pass
     compiled = compile_config(load(project))
     target.parent.mkdir(parents=True, exist_ok=True)
+    if compiled["log"]:
+        # The hooks log when this file exists (or $CC_PACK_LOG is set): no config read needed.
+        (target.parent / "decisions.jsonl").touch()
     tmp = target.with_name(f"config.json.tmp.{os.getpid()}")
     tmp.write_text(
         json.dumps(
