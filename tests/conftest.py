@@ -14,7 +14,6 @@ def cli():
     return run_cli
 
 
-
 @pytest.fixture
 def git_repo(tmp_path: Path) -> Path:
     """An empty git repository with one commit."""

@@ -75,7 +75,7 @@ def test_compiled_defaults_are_json():
 
 def test_cli_reports_a_broken_config_without_traceback(git_repo: Path):
     write(git_repo, "scope:\n  strict: [\n")
-    done = run_cli("run", "status", cwd=git_repo)
+    done = run_cli("run", "start", "a task", cwd=git_repo)
     assert done.returncode == 2, done.stderr
     assert ".claude/cc-pack.yaml:" in done.stderr
     assert "Traceback" not in done.stderr

@@ -1,3 +1,3 @@
 from cc_pack.cli import main
 
-main()
+main(prog_name="cc-pack")

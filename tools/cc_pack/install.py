@@ -25,7 +25,10 @@ GITIGNORE = Path(".gitignore")
 MANIFEST = Path(".claude/cc-pack/install.json")
 CONFIG = Path(".claude/cc-pack.yaml")
 HOOK_DIR = Path(".claude/hooks/cc-pack")
-IGNORE_LINE = ".claude/cc-pack/"
+# The run state, and the bytecode Python writes beside the hook scripts (the audit would
+# otherwise see it as a change of the user's).
+IGNORE_LINES = (".claude/cc-pack/", ".claude/hooks/cc-pack/__pycache__/")
+IGNORE_COMMENT = "# cc-pack run state and hook bytecode"
 BACKUP_SUFFIX = ".cc-pack-backup"
 LAUNCHER = Path("skills/orchestrate/bin/cc-pack")
 PIN_LINE = 'CC_PACK_PYTHON_PINNED=""'
@@ -103,7 +106,7 @@ def pack_files(launcher_python: str) -> dict[Path, tuple[bytes, int]]:
 
 
 def _sh_quote(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$") + '"'
+    return "'" + value.replace("'", "'\\''") + "'"
 
 
 def hook_settings(python: str) -> dict:
@@ -294,22 +297,24 @@ def _plan_settings(result: Plan, manifest: dict, text: str | None, data: dict, p
 def _plan_gitignore(result: Plan, manifest: dict, target: Path) -> None:
     path = target / GITIGNORE
     text = path.read_text(encoding="utf-8") if path.exists() else None
-    lines = {line.strip().rstrip("/") for line in (text or "").splitlines()}
-    if {".claude/cc-pack", "/.claude/cc-pack", ".claude"} & lines:
+    present = {line.strip().lstrip("/").rstrip("/") for line in (text or "").splitlines()}
+    missing = [
+        line
+        for line in IGNORE_LINES
+        if line.rstrip("/") not in present and ".claude" not in present
+    ]
+    if not missing:
         result.actions.append(Action("unchanged", GITIGNORE, "run state already ignored"))
         return
     prefix = "" if not text or text.endswith("\n") else "\n"
-    new_text = (text or "") + prefix + "# cc-pack run state\n" + IGNORE_LINE + "\n"
+    new_text = (text or "") + prefix + IGNORE_COMMENT + "\n" + "".join(f"{m}\n" for m in missing)
     manifest["gitignore"] = {
         "existed": text is not None,
         "original": text,
         "written_sha256": sha(new_text.encode()),
     }
-    result.actions.append(
-        Action(
-            "append" if text is not None else "create", GITIGNORE, IGNORE_LINE, new_text.encode()
-        )
-    )
+    kind = "append" if text is not None else "create"
+    result.actions.append(Action(kind, GITIGNORE, ", ".join(missing), new_text.encode()))
 
 
 # --- applying ----------------------------------------------------------------------------------
@@ -348,6 +353,16 @@ def verify(target: Path, python: str) -> list[str]:
 
     A missing script makes Claude Code block every matching tool call (reference A.5)."""
     problems = []
+    # Compile the hooks once with their own interpreter, so no hook call pays for it (the
+    # environment may set PYTHONDONTWRITEBYTECODE, which would make every call recompile).
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run(
+        [shutil.which(python) or python, "-S", "-m", "compileall", "-q", str(target / HOOK_DIR)],
+        env=env,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
     data = settings_mod.parse(target / SETTINGS, (target / SETTINGS).read_text(encoding="utf-8"))
     env = dict(os.environ, CLAUDE_PROJECT_DIR=str(target))
     probe = json.dumps(
@@ -428,18 +443,8 @@ def settings_restore(text: str) -> str:
 
 
 def gitignore_restore(text: str) -> str:
-    lines = text.splitlines(keepends=True)
-    kept = [
-        line
-        for i, line in enumerate(lines)
-        if line.strip() != IGNORE_LINE
-        and not (
-            line.strip() == "# cc-pack run state"
-            and i + 1 < len(lines)
-            and lines[i + 1].strip() == IGNORE_LINE
-        )
-    ]
-    return "".join(kept)
+    ours = {*IGNORE_LINES, IGNORE_COMMENT}
+    return "".join(line for line in text.splitlines(keepends=True) if line.strip() not in ours)
 
 
 def _unplan_text(result: Plan, target: Path, rel: Path, record: dict | None, strip) -> None:
@@ -475,6 +480,7 @@ def apply_uninstall(result: Plan) -> None:
         elif action.kind == "restore":
             backup = target / backups[action.path.as_posix()]
             os.replace(backup, dest)
+    shutil.rmtree(target / HOOK_DIR / "__pycache__", ignore_errors=True)
     # The run-state dir keeps the user's runs; only what init put there goes.
     (target / MANIFEST).unlink(missing_ok=True)
     (target / ".claude/cc-pack/config.json").unlink(missing_ok=True)

@@ -63,8 +63,9 @@ def test_launcher_runs_the_cli(git_repo: Path):
     launcher = git_repo / ".claude/skills/orchestrate/bin/cc-pack"
     env = {k: v for k, v in os.environ.items() if k != "CC_PACK_PYTHON"}
     env["PATH"] = "/usr/bin:/bin"  # no cc-pack on PATH: the pinned interpreter must do it
-    out = subprocess.run([str(launcher), "--version"], capture_output=True, text=True, env=env,
-                         check=False)
+    out = subprocess.run(
+        [str(launcher), "--version"], capture_output=True, text=True, env=env, check=False
+    )
     assert out.returncode == 0, out.stderr
     assert "cc-pack" in out.stdout
 
@@ -76,11 +77,24 @@ def test_hooks_run_from_any_cwd(git_repo: Path):
     sub.mkdir(parents=True)
     data = json.loads((git_repo / ".claude/settings.json").read_text())
     command = data["hooks"]["Stop"][0]["hooks"][0]["command"]
-    event = json.dumps({"hook_event_name": "Stop", "session_id": "s", "cwd": str(sub),
-                        "stop_hook_active": False, "last_assistant_message": "done"})
-    out = subprocess.run(["bash", "-c", command], cwd=sub, input=event, capture_output=True,
-                         text=True, env=dict(os.environ, CLAUDE_PROJECT_DIR=str(git_repo)),
-                         check=False)
+    event = json.dumps(
+        {
+            "hook_event_name": "Stop",
+            "session_id": "s",
+            "cwd": str(sub),
+            "stop_hook_active": False,
+            "last_assistant_message": "done",
+        }
+    )
+    out = subprocess.run(
+        ["bash", "-c", command],
+        cwd=sub,
+        input=event,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, CLAUDE_PROJECT_DIR=str(git_repo)),
+        check=False,
+    )
     assert out.returncode == 0, out.stderr
     assert "Traceback" not in out.stderr
 
@@ -318,4 +332,7 @@ def test_init_commits_cleanly_with_git(git_repo: Path):
     (state / "state.json").write_text("{}")
     status = git(git_repo, "status", "--porcelain", "--untracked-files=all")
     assert ".claude/cc-pack/" not in status
+    # the hooks are precompiled at install, and their bytecode is ignored too
+    assert list((git_repo / ".claude/hooks/cc-pack/__pycache__").glob("*.pyc"))
+    assert "__pycache__" not in status
     assert ".claude/agents/" in status
