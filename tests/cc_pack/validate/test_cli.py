@@ -1,0 +1,218 @@
+"""``cc-pack validate`` as a real process: exit codes, selection, config, the three formats."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from cc_pack.config import Config, compile_config
+from cc_pack.validate import rules
+from cc_pack.validate.settings import DEFAULTS
+from validate_cases import C6, FIXTURES, REPO
+
+SARIF_SCHEMA = REPO / "tests" / "fixtures" / "sarif" / "sarif-schema-2.1.0.json"
+LINE = re.compile(r"^(?P<path>[^:\s][^:]*):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]{2}\d{3}) \S")
+
+
+@pytest.fixture
+def pack(tmp_path) -> Path:
+    """A copy of the clean C.6 baseline plugin, free to break."""
+    target = tmp_path / "pack"
+    shutil.copytree(C6 / "00-valid-baseline", target)
+    (target / "expected.txt").unlink()
+    return target
+
+
+def break_agent(pack: Path) -> None:
+    agent = pack / "agents" / "reviewer.md"
+    agent.write_text(agent.read_text().replace("tools: Read, Bash", "tools: Read, Agent"))
+
+
+def warn_agent(pack: Path) -> None:
+    agent = pack / "agents" / "reviewer.md"
+    agent.write_text(agent.read_text().replace("model: sonnet", "model: sonnet\ncolor: mauve"))
+
+
+def test_clean_pack_exits_0(cli, pack):
+    done = cli("validate", ".", cwd=pack)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.startswith("All checks passed")
+
+
+def test_error_exits_1_with_ruff_like_line_and_hint(cli, pack):
+    break_agent(pack)
+    done = cli("validate", cwd=pack)  # default path: the current directory
+    assert done.returncode == 1, done.stdout
+    first, hint = done.stdout.splitlines()[:2]
+    assert first == (
+        "agents/reviewer.md:4:14: SP002 'Agent' in tools lets this subagent spawn "
+        "subagents (nesting is off by default)"
+    )
+    assert hint.startswith("  hint: remove Agent from tools")
+    assert "\033[" not in done.stdout  # not a terminal: no colour
+
+
+def test_warnings_pass_unless_strict(cli, pack):
+    warn_agent(pack)
+    assert cli("validate", str(pack)).returncode == 0
+    done = cli("validate", "--strict", str(pack))
+    assert done.returncode == 1
+    assert " AG011 " in done.stdout
+
+
+def test_select_and_ignore_take_codes_and_prefixes(cli, pack):
+    break_agent(pack)
+    warn_agent(pack)
+    assert cli("validate", "--ignore", "SP", str(pack)).returncode == 0
+    assert cli("validate", "--select", "AG011", "--strict", str(pack)).returncode == 1
+    only = cli("validate", "--select", "AG,PL", str(pack))
+    assert only.returncode == 0 and "SP002" not in only.stdout and "AG011" in only.stdout
+
+
+def test_config_select_ignore_and_nesting(cli, pack):
+    break_agent(pack)
+    (pack / ".git").mkdir()  # the project root for the config lookup
+    config = pack / ".claude" / "cc-pack.yaml"
+    config.parent.mkdir()
+    config.write_text("version: 1\nvalidate:\n  ignore: [SP002]\n")
+    assert cli("validate", str(pack)).returncode == 0
+    config.write_text("version: 1\nspawn:\n  allow_nesting: true\n")
+    assert cli("validate", str(pack)).returncode == 0
+    config.write_text("version: 1\nvalidate:\n  ignor: [SP002]\n")
+    bad = cli("validate", str(pack))
+    assert bad.returncode == 2 and "cc-pack.yaml:3" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_usage_and_input_errors_exit_2(cli, pack, tmp_path):
+    missing = cli("validate", str(tmp_path / "nope"))
+    assert missing.returncode == 2 and "no such file or directory" in missing.stderr
+    assert cli("validate", "--select", "ZZ9", str(pack)).returncode == 2
+    assert cli("validate", "--format", "xml", str(pack)).returncode == 2
+    (pack / "agents" / "latin1.md").write_bytes(b"---\nname: caf\xe9\n---\n")
+    bad = cli("validate", str(pack))
+    assert bad.returncode == 2
+    assert "latin1.md: not UTF-8" in bad.stderr and "Traceback" not in bad.stderr
+    other = tmp_path / "notes.txt"
+    other.write_text("x")
+    assert cli("validate", str(other)).returncode == 2
+
+
+def test_a_single_file_reports_only_that_file_with_its_pack_as_context(cli, pack):
+    break_agent(pack)
+    (pack / "skills" / "style-guide" / "SKILL.md").write_text("---\nname: style-guide\n---\nx\n")
+    done = cli("validate", "agents/reviewer.md", cwd=pack)
+    assert done.returncode == 1
+    assert {m["code"] for m in map(LINE.match, done.stdout.splitlines()) if m} == {"SP002"}
+    # the agent's skills entry resolves against the pack even though only one file was named
+    agent = pack / "agents" / "reviewer.md"
+    agent.write_text(
+        agent.read_text().replace("model: sonnet", "model: sonnet\nskills: [style-guide]")
+    )
+    assert "SK005" not in cli("validate", "agents/reviewer.md", cwd=pack).stdout
+
+
+def test_json_format_has_the_documented_shape(cli, pack):
+    break_agent(pack)
+    warn_agent(pack)
+    done = cli("validate", "--format", "json", ".", cwd=pack)
+    assert done.returncode == 1
+    report = json.loads(done.stdout)
+    assert report["version"] == 1
+    assert [f["code"] for f in report["findings"]] == ["SP002", "AG011"]
+    assert set(report["findings"][0]) == {
+        "path",
+        "line",
+        "column",
+        "code",
+        "severity",
+        "message",
+        "hint",
+    }
+    assert report["findings"][0]["path"] == "agents/reviewer.md"
+    assert report["summary"] == {
+        "files": 5,
+        "errors": 1,
+        "warnings": 1,
+        "by_code": {"AG011": 1, "SP002": 1},
+    }
+
+
+def test_sarif_validates_against_the_official_schema(cli, tmp_path):
+    out = tmp_path / "report.sarif"
+    case = FIXTURES / "hooks" / "invalid" / "settings"
+    done = cli("validate", "--format", "sarif", "-o", str(out), str(case))
+    assert done.returncode == 1 and done.stdout == ""
+    report = json.loads(out.read_text())
+    schema = json.loads(SARIF_SCHEMA.read_text())
+    jsonschema.Draft4Validator.check_schema(schema)
+    jsonschema.Draft4Validator(schema).validate(report)
+    run = report["runs"][0]
+    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == list(rules.RULES)
+    first = run["results"][0]
+    assert run["tool"]["driver"]["rules"][first["ruleIndex"]]["id"] == first["ruleId"]
+    assert first["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1
+    # the schema is strict enough to fail: a result without a message is rejected
+    del report["runs"][0]["results"][0]["message"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft4Validator(schema).validate(report)
+
+
+def _tty(args: list[str], env: dict, cwd: Path) -> str:
+    """Run cc-pack with stdout on a pseudo-terminal; return what it printed."""
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cc_pack", *args],
+        cwd=cwd,
+        env=env,
+        stdout=follower,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=60)
+    os.close(leader)
+    return b"".join(chunks).decode()
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color(pack):
+    break_agent(pack)
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    assert "\033[31mSP002" in _tty(["validate", "."], env, pack)
+    assert "\033[" not in _tty(["validate", "."], {**env, "NO_COLOR": "1"}, pack)
+
+
+def test_explain_prints_the_rules_doc_which_is_up_to_date(cli):
+    done = cli("validate", "--explain", "all")
+    assert done.returncode == 0
+    assert done.stdout == (REPO / "tools" / "cc_pack" / "validate" / "RULES.md").read_text()
+    for code, rule in rules.RULES.items():
+        assert f"### {code}\n\n**{rule.severity}**" in done.stdout
+    one = cli("validate", "--explain", "hk006")
+    assert one.stdout.startswith("### HK006") and "Fix: create <target>" in one.stdout
+    assert cli("validate", "--explain", "XX001").returncode == 2
+
+
+def test_default_settings_match_the_config_defaults():
+    compiled = compile_config(Config())
+    assert DEFAULTS["spawn"] == {"allow_nesting": compiled["spawn"]["allow_nesting"]}
+    assert DEFAULTS["roles"]["reviewers"] == compiled["roles"]["reviewers"]
+    assert DEFAULTS["roles"]["orchestrator"] == compiled["roles"]["orchestrator"]
+    assert DEFAULTS["validate"] == compiled["validate"]

@@ -1,0 +1,356 @@
+"""HK: hooks in settings files, a plugin's ``hooks/hooks.json``, manifest inline hooks and agent or
+skill frontmatter. Claude Code rejects the whole file on a schema error, and a command whose
+script is missing fails on every event (``python3 missing.py`` exits 2: a PreToolUse hook then
+blocks every matching tool call)."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import shlex
+from pathlib import Path
+
+from cc_pack.validate import vocab
+from cc_pack.validate.rules import Rule, relative
+from cc_pack.validate.unit import MISSING
+
+RULES = (
+    Rule(
+        "HK001",
+        "error",
+        "hooks file is not valid JSON",
+        "invalid JSON: {problem} (Claude Code ignores the whole file{extra})",
+        "fix the JSON syntax at this position",
+        '{"hooks": {"PreToolUse": [ }\n',
+    ),
+    Rule(
+        "HK002",
+        "error",
+        "no hooks mapping",
+        "{problem}",
+        'write {{"hooks": {{"<Event>": [{{"matcher": "...", "hooks": [...]}}]}}}}',
+        '{"PreToolUse": []}\n',
+    ),
+    Rule(
+        "HK003",
+        "error",
+        "unknown hook event",
+        "'{event}' is not a Claude Code hook event (the file fails validation)",
+        "{fix}",
+        '{"hooks": {"PreToolUze": []}}\n',
+    ),
+    Rule(
+        "HK004",
+        "error",
+        "matcher is not a string",
+        "matcher is {found}, not a string (the file fails validation)",
+        'write the matcher as a string: "Write|Edit" (exact names) or a regular expression',
+        '{"hooks": {"PreToolUse": [{"matcher": {"tool": "Write"}, "hooks": []}]}}\n',
+    ),
+    Rule(
+        "HK005",
+        "error",
+        "invalid hook entry",
+        "{problem}",
+        "{fix}",
+        '{"hooks": {"PreToolUse": [{"hooks": [{"type": "cmd", "command": "x"}]}]}}\n',
+    ),
+    Rule(
+        "HK006",
+        "error",
+        "hook script is missing",
+        "the script '{script}' does not exist or is unreadable: the hook fails on every "
+        "{event} event{effect}",
+        "create {target}, or fix the path (${{CLAUDE_PLUGIN_ROOT}} in plugins, "
+        '"$CLAUDE_PROJECT_DIR" in settings)',
+        '"command": "python3 ${CLAUDE_PLUGIN_ROOT}/hooks/missing.py"\n',
+    ),
+    Rule(
+        "HK007",
+        "error",
+        "${CLAUDE_PLUGIN_ROOT} in a settings file",
+        "${{CLAUDE_PLUGIN_ROOT}} is only set for plugin hooks; in a settings file this hook fails",
+        'use "$CLAUDE_PROJECT_DIR"/path in settings, or move the hook to the plugin\'s '
+        "hooks/hooks.json",
+        '"command": "python3 ${CLAUDE_PLUGIN_ROOT}/hooks/guard.py"  (in .claude/settings.json)\n',
+    ),
+    Rule(
+        "HK008",
+        "error",
+        "plugin subagent matcher never matches",
+        "matcher '{item}' on {event} never matches a plugin agent: its agent_type is "
+        "'{plugin}:{item}'",
+        'match "{plugin}:{item}" (or a regex such as "{item}$")',
+        '{"hooks": {"SubagentStop": [{"matcher": "reviewer", "hooks": [...]}]}}  (plugin)\n',
+    ),
+    Rule(
+        "HK009",
+        "warning",
+        "matcher names a tool that does not exist",
+        "matcher item '{item}' is not a Claude Code 2.1.197 tool, so this hook never fires for it",
+        "{fix}",
+        '{"hooks": {"PreToolUse": [{"matcher": "MultiEdit|Frobnicate", "hooks": [...]}]}}\n',
+    ),
+    Rule(
+        "HK010",
+        "warning",
+        "matcher on an event that has none",
+        "{event} has no matcher field: matcher '{matcher}' is ignored and the hook runs on "
+        "every {event}",
+        "remove the matcher, or filter inside the hook script",
+        '{"hooks": {"Stop": [{"matcher": "Write", "hooks": [...]}]}}\n',
+    ),
+    Rule(
+        "HK011",
+        "error",
+        "hook script is not executable",
+        "the hook runs '{script}' directly but it is not executable: the hook fails with "
+        "'permission denied' on every {event} event",
+        "chmod +x {target}, or run it through its interpreter (python3 {script})",
+        '"command": "${CLAUDE_PLUGIN_ROOT}/hooks/guard.sh"  (mode 644)\n',
+    ),
+)
+
+_INTERPRETER = re.compile(r"(python|python3(\.\d+)?|node|bash|sh|zsh|ruby|perl|bun|pwsh)")
+_EXACT = re.compile(r"[A-Za-z0-9_|, -]+")
+_PLUGIN_VAR = re.compile(r"\$\{CLAUDE_PLUGIN_ROOT\}|\$CLAUDE_PLUGIN_ROOT\b")
+_PROJECT_VAR = re.compile(r"\$\{CLAUDE_PROJECT_DIR\}|\$CLAUDE_PROJECT_DIR\b")
+_TYPES = {
+    list: "a list",
+    dict: "an object",
+    int: "a number",
+    float: "a number",
+    bool: "a boolean",
+    type(None): "null",
+}
+
+
+def check(unit, emit) -> None:
+    for origin, file in unit.hook_files:
+        if file.error is not None:
+            line, col, problem = file.error
+            extra = "; for a plugin this breaks the whole plugin load" if origin == "plugin" else ""
+            emit("HK001", file.path, (line, col), problem=problem, extra=extra)
+        elif not isinstance(file.data, dict):
+            emit("HK002", file.path, (1, 1), problem="the file is not a JSON object")
+    for source in unit.hooks:
+        if source.origin == "agent" and unit.plugin:
+            continue  # plugin agents ignore hooks: PL012
+        check_source(unit, source, emit)
+
+
+def check_source(unit, src, emit) -> None:
+    def at(*parts):
+        return src.locate((*src.base, *parts))
+
+    value = src.value
+    if value is MISSING:
+        emit(
+            "HK002",
+            src.path,
+            (1, 1),
+            problem="no top-level 'hooks' object (the file fails validation)",
+        )
+        return
+    if not isinstance(value, dict):
+        emit(
+            "HK002",
+            src.path,
+            at(),
+            problem=f"'hooks' is {_TYPES.get(type(value), 'a value')}, not an object of events",
+        )
+        return
+    for event, groups in value.items():
+        if event not in vocab.EVENTS:
+            close = difflib.get_close_matches(str(event), vocab.EVENTS, n=1)
+            fix = f"did you mean {close[0]}?" if close else "use one of: " + ", ".join(vocab.EVENTS)
+            emit("HK003", src.path, at(event), event=event, fix=fix)
+            continue
+        if not isinstance(groups, list):
+            emit(
+                "HK005",
+                src.path,
+                at(event),
+                problem=f"{event} must be a list of matcher groups",
+                fix='write [{"matcher": "...", "hooks": [...]}]',
+            )
+            continue
+        for gi, group in enumerate(groups):
+            if not isinstance(group, dict):
+                emit(
+                    "HK005",
+                    src.path,
+                    at(event, gi),
+                    problem="a matcher group must be an object",
+                    fix='write {"matcher": "...", "hooks": [...]}',
+                )
+                continue
+            matcher = group.get("matcher")
+            if "matcher" in group and not isinstance(matcher, str):
+                emit(
+                    "HK004",
+                    src.path,
+                    at(event, gi, "matcher"),
+                    found=_TYPES.get(type(matcher), "a value"),
+                )
+            elif matcher not in (None, "", "*"):
+                check_matcher(unit, src, event, matcher, at(event, gi, "matcher"), emit)
+            handlers = group.get("hooks")
+            if not isinstance(handlers, list):
+                emit(
+                    "HK005",
+                    src.path,
+                    at(event, gi),
+                    problem="a matcher group needs a 'hooks' list of handlers",
+                    fix='add "hooks": [{"type": "command", "command": "..."}]',
+                )
+                continue
+            for hi, handler in enumerate(handlers):
+                check_handler(unit, src, event, handler, (event, gi, "hooks", hi), at, emit)
+
+
+def check_matcher(unit, src, event: str, matcher: str, where, emit) -> None:
+    if event in vocab.UNMATCHED_EVENTS:
+        emit("HK010", src.path, where, event=event, matcher=matcher)
+        return
+    if not _EXACT.fullmatch(matcher):
+        return  # a regular expression, tested unanchored
+    items = [i.strip() for i in re.split(r"[|,]", matcher) if i.strip()]
+    if event in ("SubagentStart", "SubagentStop") and unit.plugin and src.origin == "plugin":
+        for item in items:
+            if item not in vocab.BUILTIN_AGENTS:
+                emit("HK008", src.path, where, item=item, event=event, plugin=unit.name)
+    if event in vocab.TOOL_EVENTS:
+        for item in items:
+            if item in vocab.TOOLS:
+                continue
+            if vocab.is_mcp(item):
+                if item.count("__") < 2:
+                    emit(
+                        "HK009",
+                        src.path,
+                        where,
+                        item=item,
+                        fix=f"match the server's tools with {item}__.*",
+                    )
+                continue
+            fix = (
+                "Glob/Grep/LS run as Bash find/grep in 2.1.197: match Bash"
+                if item in ("Glob", "Grep", "LS")
+                else "MultiEdit does not exist: match Edit"
+                if item == "MultiEdit"
+                else "check the spelling (names are case-sensitive)"
+            )
+            emit("HK009", src.path, where, item=item, fix=fix)
+
+
+def check_handler(unit, src, event, handler, path, at, emit) -> None:
+    where = at(*path)
+    if not isinstance(handler, dict):
+        emit(
+            "HK005",
+            src.path,
+            where,
+            problem="a hook handler must be an object",
+            fix='write {"type": "command", "command": "..."}',
+        )
+        return
+    kind = handler.get("type")
+    if kind not in vocab.HANDLER_FIELDS:
+        emit(
+            "HK005",
+            src.path,
+            at(*path, "type"),
+            problem=f"hook type {kind!r} is not one of " + ", ".join(vocab.HANDLER_FIELDS),
+            fix='use "type": "command" (or prompt, agent, http, mcp_tool)',
+        )
+        return
+    required, _ = vocab.HANDLER_FIELDS[kind]
+    for field in sorted(required):
+        if not isinstance(handler.get(field), str) or not handler[field].strip():
+            emit(
+                "HK005",
+                src.path,
+                where,
+                problem=f"a {kind} hook needs a '{field}' string",
+                fix=f'add "{field}": "..."',
+            )
+    timeout = handler.get("timeout")
+    if "timeout" in handler and (
+        isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0
+    ):
+        emit(
+            "HK005",
+            src.path,
+            at(*path, "timeout"),
+            problem=f"timeout {timeout!r} is not a positive number of seconds",
+            fix='write "timeout": 30',
+        )
+    args = handler.get("args")
+    if "args" in handler and not (isinstance(args, list) and all(isinstance(a, str) for a in args)):
+        emit(
+            "HK005",
+            src.path,
+            at(*path, "args"),
+            problem="args must be a list of strings",
+            fix='write "args": ["${CLAUDE_PLUGIN_ROOT}/hooks/x.py"]',
+        )
+        return
+    if kind == "command" and isinstance(handler.get("command"), str):
+        check_script(unit, src, event, handler["command"], args, at(*path, "command"), emit)
+
+
+def check_script(unit, src, event, command: str, args, where, emit) -> None:
+    text = " ".join([command, *(args or [])])
+    if src.origin == "settings" and _PLUGIN_VAR.search(text):
+        emit("HK007", src.path, where)
+        return
+    plugin_root = str(unit.root) if unit.plugin else None
+    project_root = str(unit.root) if unit.kind == "project" else None
+
+    def expand(value: str) -> str:
+        if plugin_root:
+            value = _PLUGIN_VAR.sub(lambda _: plugin_root, value)
+        if project_root:
+            value = _PROJECT_VAR.sub(lambda _: project_root, value)
+        return value
+
+    try:
+        argv = [expand(command), *map(expand, args)] if args else shlex.split(expand(command))
+    except ValueError:
+        return  # unbalanced quotes: the shell will say so
+    found = _script(argv)
+    if found is None:
+        return
+    script, direct = found
+    if "$" in script or "~" in script:
+        return  # a variable only the hook's environment knows
+    path = Path(script)
+    if not path.is_absolute():
+        if project_root is None:
+            return  # relative to the user's project: unknown here
+        path = Path(project_root) / path
+    effect = ": it blocks every matching tool call" if event == "PreToolUse" else ""
+    shown = relative(path, unit.root)
+    if not path.is_file() or not os.access(path, os.R_OK):
+        emit("HK006", src.path, where, script=shown, event=event, effect=effect, target=shown)
+    elif direct and not os.access(path, os.X_OK):
+        emit("HK011", src.path, where, script=shown, event=event, target=shown)
+
+
+def _script(argv: list[str]) -> tuple[str, bool] | None:
+    """The script a command runs and whether it is run directly (needs the executable bit)."""
+    if not argv:
+        return None
+    program = os.path.basename(argv[0])
+    if _INTERPRETER.fullmatch(program):
+        i = 1
+        while i < len(argv) and argv[i].startswith("-"):
+            if argv[i] in ("-c", "-m", "-e", "--eval", "-"):
+                return None
+            i += 2 if argv[i] in ("-W", "-X", "-r", "--require") else 1
+        return (argv[i], False) if i < len(argv) else None
+    if "/" in argv[0]:
+        return argv[0], True
+    return None

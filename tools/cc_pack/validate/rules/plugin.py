@@ -1,0 +1,525 @@
+"""PL: plugin manifests (``.claude-plugin/plugin.json``), marketplaces
+(``.claude-plugin/marketplace.json``) and what Claude Code ignores in plugin agents."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from cc_pack.validate.rules import Rule
+
+RULES = (
+    Rule(
+        "PL001",
+        "error",
+        "plugin directory without a manifest",
+        "no .claude-plugin/plugin.json: Claude Code does not load this directory as a plugin",
+        'add .claude-plugin/plugin.json with at least {{"name": "{name}"}}',
+        "my-plugin/agents/reviewer.md  (no my-plugin/.claude-plugin/)\n",
+    ),
+    Rule(
+        "PL002",
+        "error",
+        "manifest is not valid JSON",
+        "invalid JSON: {problem} (the plugin does not load)",
+        "fix the JSON syntax at this position",
+        '{"name": "pack", }\n',
+    ),
+    Rule(
+        "PL003",
+        "error",
+        "manifest has no name",
+        "{what} has no 'name' string",
+        'add "name": "<kebab-case-name>"',
+        '{"version": "1.0.0"}\n',
+    ),
+    Rule(
+        "PL004",
+        "error",
+        "name contains spaces",
+        "name {name!r} contains spaces (rejected by Claude Code)",
+        'use kebab-case: "{suggestion}"',
+        '{"name": "Pack X"}\n',
+    ),
+    Rule(
+        "PL005",
+        "warning",
+        "name is not kebab-case",
+        "name {name!r} is not kebab-case (marketplace sync requires it)",
+        'use "{suggestion}"',
+        '{"name": "Pack_X"}\n',
+    ),
+    Rule(
+        "PL006",
+        "error",
+        "author is not an object",
+        "author must be an object with a name, not a {found}",
+        'write "author": {{"name": "..."}}',
+        '{"name": "pack", "author": "T"}\n',
+    ),
+    Rule(
+        "PL007",
+        "error",
+        "component path does not start with ./",
+        "{field} path {value!r} must start with ./ (relative to the plugin root)",
+        'write "./{fixed}"',
+        '{"name": "pack", "agents": ["agents/reviewer.md"]}\n',
+    ),
+    Rule(
+        "PL008",
+        "error",
+        "component path not found",
+        "{field} path {value!r} does not exist (the runtime reports a load failure)",
+        "create it or fix the path",
+        '{"name": "pack", "agents": ["./agents/missing.md"]}\n',
+    ),
+    Rule(
+        "PL009",
+        "error",
+        "agents entry is not a .md file",
+        "agents entry {value!r} must be a .md file (directories are invalid)",
+        'list the files: "agents": ["./agents/reviewer.md", ...], or drop the field to load '
+        "agents/ automatically",
+        '{"name": "pack", "agents": "./agents/"}\n',
+    ),
+    Rule(
+        "PL010",
+        "error",
+        "skills entry is not a directory",
+        "skills entry {value!r} must be a skill directory, not a file",
+        'point at the directory: "{fixed}"',
+        '{"name": "pack", "skills": ["./skills/style-guide/SKILL.md"]}\n',
+    ),
+    Rule(
+        "PL011",
+        "error",
+        "manifest lists the default hooks file",
+        "hooks/hooks.json is loaded automatically; listing it again fails at runtime with "
+        "'Duplicate hooks file detected'",
+        'remove {value!r} from "hooks" (list only additional hook files)',
+        '{"name": "pack", "hooks": "./hooks/hooks.json"}\n',
+    ),
+    Rule(
+        "PL012",
+        "warning",
+        "plugin agent sets a field plugins ignore",
+        "plugin agents ignore '{key}'",
+        "{fix}",
+        "---\nname: reviewer\ndescription: Reviews.\npermissionMode: plan\n---\n  (plugin agent)\n",
+    ),
+    Rule(
+        "PL013",
+        "warning",
+        "unknown manifest field",
+        "unknown field '{key}' in {file} (Claude Code ignores it)",
+        "remove it, or check its spelling",
+        '{"name": "pack", "foo": 1}\n',
+    ),
+    Rule(
+        "PL014",
+        "warning",
+        "manifest lacks recommended metadata",
+        "no '{key}' in {file}",
+        "{fix}",
+        '{"name": "pack"}\n',
+    ),
+    Rule(
+        "PL015",
+        "error",
+        "manifest field has the wrong type",
+        "{field} must be {expected}, not {found}",
+        "fix the value's type",
+        '{"name": "pack", "keywords": "a, b"}\n',
+    ),
+    Rule(
+        "PL016",
+        "warning",
+        "CLAUDE.md at the plugin root",
+        "CLAUDE.md at a plugin root is not loaded by Claude Code",
+        "move the instructions into a skill or an agent prompt",
+        "my-plugin/CLAUDE.md\n",
+    ),
+    Rule(
+        "PL017",
+        "error",
+        "marketplace field missing or invalid",
+        "{problem}",
+        "{fix}",
+        '{"name": "market", "plugins": []}  (no owner)\n',
+    ),
+    Rule(
+        "PL018",
+        "error",
+        "marketplace plugin source does not resolve",
+        "plugin {name!r}: {problem}",
+        "{fix}",
+        '{"plugins": [{"name": "pack", "source": "./plugins/missing"}]}\n',
+    ),
+    Rule(
+        "PL019",
+        "error",
+        "duplicate plugin name in a marketplace",
+        "plugin name {name!r} appears twice in the marketplace",
+        "give each plugin a unique name",
+        '{"plugins": [{"name": "a", "source": "./a"}, {"name": "a", "source": "./b"}]}\n',
+    ),
+    Rule(
+        "PL020",
+        "warning",
+        "marketplace version differs from plugin.json",
+        "plugin {name!r}: marketplace version {entry!r} differs from plugin.json {actual!r} "
+        "(plugin.json wins at install time)",
+        "keep one version, in plugin.json",
+        '{"plugins": [{"name": "a", "source": "./a", "version": "2.0.0"}]}\n',
+    ),
+)
+
+PLUGIN_FIELDS = frozenset(
+    [
+        "$schema",
+        "name",
+        "displayName",
+        "version",
+        "description",
+        "homepage",
+        "repository",
+        "license",
+        "keywords",
+        "author",
+        "defaultEnabled",
+        "dependencies",
+        "commands",
+        "agents",
+        "skills",
+        "hooks",
+        "mcpServers",
+        "lspServers",
+        "outputStyles",
+        "themes",
+        "workflows",
+        "monitors",
+        "channels",
+        "settings",
+        "userConfig",
+        "binaries",
+        "experimental",
+    ]
+)
+ENTRY_FIELDS = PLUGIN_FIELDS | {"source", "category", "tags", "strict", "relevance"}
+MARKET_FIELDS = frozenset(
+    [
+        "$schema",
+        "name",
+        "owner",
+        "plugins",
+        "version",
+        "description",
+        "metadata",
+        "forceRemoveDeletedPlugins",
+        "allowCrossMarketplaceDependenciesOn",
+        "renames",
+    ]
+)
+PATH_FIELDS = (
+    "commands",
+    "agents",
+    "skills",
+    "hooks",
+    "outputStyles",
+    "workflows",
+    "mcpServers",
+    "lspServers",
+)
+STRING_FIELDS = ("version", "description", "displayName", "homepage", "license")
+IGNORED_IN_PLUGIN_AGENTS = {
+    "hooks": "move per-agent hooks into the plugin's hooks/hooks.json, keyed on agent_type",
+    "permissionMode": "remove it; plugin agents run in the session's permission mode",
+    "mcpServers": "declare MCP servers in the plugin's .mcp.json or plugin.json",
+}
+_KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_TYPES = {
+    list: "a list",
+    dict: "an object",
+    int: "a number",
+    float: "a number",
+    bool: "a boolean",
+    str: "a string",
+    type(None): "null",
+}
+
+
+def _kebab(name: str) -> str:
+    return "-".join(re.findall(r"[a-z0-9]+", name.lower())) or "my-plugin"
+
+
+def check(unit, emit) -> None:
+    if unit.kind == "marketplace":
+        marketplace(unit, emit)
+        return
+    if not unit.plugin:
+        return
+    for doc in unit.agents:
+        for key, fix in IGNORED_IN_PLUGIN_AGENTS.items():
+            if doc.data and key in doc.data:
+                emit("PL012", doc.path, doc.key_pos(key), key=key, fix=fix)
+    if (unit.root / "CLAUDE.md").is_file() and not (unit.root / ".claude").is_dir():
+        emit("PL016", unit.root / "CLAUDE.md", (1, 1))
+    manifest = unit.manifest
+    if manifest is None:
+        emit("PL001", unit.root, (1, 1), name=_kebab(unit.root.resolve().name))
+        return
+    if manifest.error is not None:
+        line, col, problem = manifest.error
+        emit("PL002", manifest.path, (line, col), problem=problem)
+        return
+    data = manifest.data
+    if not isinstance(data, dict):
+        emit(
+            "PL015",
+            manifest.path,
+            (1, 1),
+            field="plugin.json",
+            expected="an object",
+            found=_TYPES.get(type(data), "a value"),
+        )
+        return
+    path, at = manifest.path, manifest.locate
+    name_check(data, path, at, (), "plugin.json", emit)
+    for key in data:
+        if key not in PLUGIN_FIELDS:
+            emit("PL013", path, at((key,)), key=key, file="plugin.json")
+    for key, fix in (
+        ("version", 'add "version": "1.0.0"'),
+        ("description", 'add "description": "what the plugin does"'),
+        ("author", 'add "author": {"name": "..."}'),
+    ):
+        if key not in data:
+            emit("PL014", path, (1, 1), key=key, file="plugin.json", fix=fix)
+    types(data, path, at, (), emit)
+    for field in PATH_FIELDS:
+        if field in data:
+            paths(unit, field, data[field], path, at, emit)
+
+
+def name_check(data, path, at, base, what, emit) -> None:
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip():
+        emit("PL003", path, at((*base, "name")), what=what)
+    elif " " in name:
+        emit("PL004", path, at((*base, "name")), name=name, suggestion=_kebab(name))
+    elif not _KEBAB.fullmatch(name):
+        emit("PL005", path, at((*base, "name")), name=name, suggestion=_kebab(name))
+
+
+def types(data, path, at, base, emit) -> None:
+    for key in STRING_FIELDS:
+        if key in data and not isinstance(data[key], str):
+            emit(
+                "PL015",
+                path,
+                at((*base, key)),
+                field=key,
+                expected="a string",
+                found=_TYPES.get(type(data[key]), "a value"),
+            )
+    if "keywords" in data and not (
+        isinstance(data["keywords"], list) and all(isinstance(k, str) for k in data["keywords"])
+    ):
+        emit(
+            "PL015",
+            path,
+            at((*base, "keywords")),
+            field="keywords",
+            expected="a list of strings",
+            found=_TYPES.get(type(data["keywords"]), "a value"),
+        )
+    author = data.get("author")
+    if "author" in data and not (isinstance(author, dict) and isinstance(author.get("name"), str)):
+        found = (
+            "object without a name"
+            if isinstance(author, dict)
+            else _TYPES.get(type(author), "value").split(" ", 1)[-1]
+        )
+        emit("PL006", path, at((*base, "author")), found=found)
+
+
+def paths(unit, field, value, path, at, emit) -> None:
+    if isinstance(value, dict):
+        if field == "commands":  # name -> {source | content, ...}
+            for name, spec in value.items():
+                source = spec.get("source") if isinstance(spec, dict) else None
+                if isinstance(source, str):
+                    one_path(unit, field, source, path, at((field, name)), emit)
+        return  # inline hooks / servers: checked by their own rules
+    items = value if isinstance(value, list) else [value]
+    for index, item in enumerate(items):
+        where = at((field, index)) if isinstance(value, list) else at((field,))
+        if isinstance(item, str):
+            one_path(unit, field, item, path, where, emit)
+        elif not (isinstance(item, dict) and field in ("hooks", "mcpServers", "lspServers")):
+            emit(
+                "PL015",
+                path,
+                where,
+                field=field,
+                expected="a ./path string",
+                found=_TYPES.get(type(item), "a value"),
+            )
+
+
+def one_path(unit, field, value: str, path, where, emit) -> None:
+    if field in ("mcpServers",) and "://" in value:
+        return
+    if not value.startswith("./"):
+        emit("PL007", path, where, field=field, value=value, fixed=value.lstrip("./"))
+        return
+    target = unit.root / value
+    if field == "hooks" and target.resolve() == (unit.root / "hooks" / "hooks.json").resolve():
+        emit("PL011", path, where, value=value)
+        return
+    if not target.exists():
+        emit("PL008", path, where, field=field, value=value)
+    elif field == "agents" and not (target.is_file() and target.suffix == ".md"):
+        emit("PL009", path, where, value=value)
+    elif field == "skills" and not target.is_dir():
+        emit(
+            "PL010",
+            path,
+            where,
+            value=value,
+            fixed="./" + str(target.parent.relative_to(unit.root))
+            if target.name == "SKILL.md"
+            else value,
+        )
+    elif field == "hooks" and not value.endswith(".json"):
+        emit(
+            "PL015",
+            path,
+            where,
+            field="hooks",
+            expected="a ./path ending in .json",
+            found=repr(value),
+        )
+
+
+def marketplace(unit, emit) -> None:
+    manifest = unit.manifest
+    if manifest.error is not None:
+        line, col, problem = manifest.error
+        emit("PL002", manifest.path, (line, col), problem=problem)
+        return
+    data, path, at = manifest.data, manifest.path, manifest.locate
+    if not isinstance(data, dict):
+        emit(
+            "PL017",
+            path,
+            (1, 1),
+            problem="marketplace.json is not an object",
+            fix='write {"name": ..., "owner": {"name": ...}, "plugins": [...]}',
+        )
+        return
+    name_check(data, path, at, (), "marketplace.json", emit)
+    for key in data:
+        if key not in MARKET_FIELDS:
+            emit("PL013", path, at((key,)), key=key, file="marketplace.json")
+    owner = data.get("owner")
+    if not (isinstance(owner, dict) and isinstance(owner.get("name"), str)):
+        emit(
+            "PL017",
+            path,
+            at(("owner",)),
+            problem="marketplace 'owner' must be an object with a name",
+            fix='add "owner": {"name": "..."}',
+        )
+    plugins = data.get("plugins")
+    if not isinstance(plugins, list):
+        emit(
+            "PL017",
+            path,
+            at(("plugins",)),
+            problem="marketplace 'plugins' must be a list",
+            fix='add "plugins": [{"name": ..., "source": "./..."}]',
+        )
+        return
+    seen: set[str] = set()
+    for index, entry in enumerate(plugins):
+        base = ("plugins", index)
+        if not isinstance(entry, dict):
+            emit(
+                "PL017",
+                path,
+                at(base),
+                problem="a plugins entry must be an object",
+                fix='write {"name": ..., "source": "./..."}',
+            )
+            continue
+        name_check(entry, path, at, base, f"plugins[{index}]", emit)
+        name = entry.get("name")
+        if isinstance(name, str):
+            if name in seen:
+                emit("PL019", path, at((*base, "name")), name=name)
+            seen.add(name)
+        for key in entry:
+            if key not in ENTRY_FIELDS:
+                emit("PL013", path, at((*base, key)), key=key, file="marketplace.json")
+        source(unit, entry, path, at, base, emit)
+
+
+def source(unit, entry, path, at, base, emit) -> None:
+    name, value = entry.get("name"), entry.get("source")
+    where = at((*base, "source"))
+    if isinstance(value, dict):
+        if value.get("source") not in ("github", "url", "git-subdir", "npm"):
+            emit(
+                "PL018",
+                path,
+                where,
+                name=name,
+                problem="source type must be github, url, git-subdir or npm",
+                fix='write {"source": "github", "repo": "owner/name"}',
+            )
+        return
+    if not isinstance(value, str) or not value.startswith("./"):
+        emit(
+            "PL018",
+            path,
+            where,
+            name=name,
+            problem=f"source {value!r} is neither a ./path nor a source object",
+            fix='write "./plugins/<name>" (relative to the marketplace root)',
+        )
+        return
+    target = unit.root / value
+    manifest = target / ".claude-plugin" / "plugin.json"
+    if not target.is_dir():
+        emit(
+            "PL018",
+            path,
+            where,
+            name=name,
+            problem=f"{value} is not a directory",
+            fix="fix the path (relative to the directory holding .claude-plugin/)",
+        )
+    elif entry.get("strict", True) and not manifest.is_file():
+        emit(
+            "PL018",
+            path,
+            where,
+            name=name,
+            problem=f"{value} has no .claude-plugin/plugin.json",
+            fix='add the plugin\'s manifest, or set "strict": false',
+        )
+    elif "version" in entry and manifest.is_file():
+        try:
+            actual = json.loads(manifest.read_text(encoding="utf-8")).get("version")
+        except (ValueError, OSError, AttributeError):
+            return  # the plugin's own PL002 reports it
+        if actual is not None and actual != entry["version"]:
+            emit(
+                "PL020",
+                path,
+                at((*base, "version")),
+                name=name,
+                entry=entry["version"],
+                actual=actual,
+            )
