@@ -191,6 +191,12 @@ def _keep_prev(rdir: str) -> None:
         os.replace(tmp, prev)
     except OSError:
         pass
+    # rename() between two links of one inode does nothing (POSIX): after a writer was killed
+    # between this link and its replace, prev and state.json share an inode and tmp would stay.
+    try:  # noqa: SIM105 - contextlib is one more import on the hooks' hot path
+        os.unlink(tmp)
+    except OSError:
+        pass
 
 
 def update_state(rdir: str, change) -> dict:

@@ -1,0 +1,119 @@
+"""Who is calling, and which settings apply: role lookup and the default configuration.
+
+The hooks cannot import the CLI's pydantic config, so they keep this copy of its compiled
+defaults (``tests/hooks/test_roles.py`` checks it equals ``compile_config(Config())``). A setting
+missing from the run's snapshot or the compiled file falls back to the value here.
+"""
+
+from __future__ import annotations
+
+PLUGIN_PREFIX = "cc-pack:"
+
+DEFAULT_CONFIG = {
+    "version": 1,
+    "max_iterations": 3,
+    "test_command": None,
+    "scope": {"strict": True},
+    "spawn": {"allow_nesting": False},
+    "roles": {
+        "researchers": ["researcher"],
+        "planners": ["planner"],
+        "implementers": ["implementer"],
+        "reviewers": [
+            "correctness-reviewer",
+            "security-reviewer",
+            "test-reviewer",
+            "maintainability-reviewer",
+        ],
+        "orchestrator": "orchestrate",
+    },
+    "lint": {
+        "timeout": 10.0,
+        "linters": [
+            {
+                "glob": "**/*.py",
+                "command": ["ruff", "check", "--output-format", "json", "--no-cache", "{file}"],
+                "format": "ruff-json",
+            }
+        ],
+    },
+    "dispatch": {
+        "reviewers": {
+            "correctness-reviewer": ["**/*"],
+            "security-reviewer": [
+                "**/*.py",
+                "**/*.sh",
+                "**/*.js",
+                "**/*.ts",
+                "**/*.go",
+                "**/Dockerfile",
+                "**/*.yml",
+                "**/*.yaml",
+                "**/*.toml",
+            ],
+            "test-reviewer": ["**/*.py", "**/*.js", "**/*.ts", "**/*.go"],
+            "maintainability-reviewer": ["**/*"],
+        },
+        "skip": ["**/*.md", "**/*.txt", "docs/**", "**/*.lock"],
+    },
+    "contract": {"retry_cap": 2},
+    "validate": {"select": [], "ignore": [], "budget_tokens": 1500},
+    "log": False,
+}
+
+# role name -> the config key listing the agents that play it
+ROLE_KEYS = {
+    "researcher": "researchers",
+    "planner": "planners",
+    "implementer": "implementers",
+    "reviewer": "reviewers",
+}
+READ_ONLY_ROLES = frozenset({"researcher", "planner", "reviewer"})
+
+
+def setting(config: object, dotted: str):
+    """``config["a"]["b"]`` for ``"a.b"``, or the default when absent or of the wrong type."""
+    default = DEFAULT_CONFIG
+    for key in dotted.split("."):
+        default = default[key]
+    value = config
+    for key in dotted.split("."):
+        if not isinstance(value, dict) or key not in value:
+            return default
+        value = value[key]
+    if default is not None and not _same_kind(value, default):
+        return default
+    return value
+
+
+def _same_kind(value: object, default: object) -> bool:
+    if isinstance(default, bool):
+        return isinstance(value, bool)
+    if isinstance(default, int | float):
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    return isinstance(value, type(default))
+
+
+def agent_name(raw: object) -> str:
+    """An agent type or ``subagent_type`` without the plugin prefix (only ``cc-pack:``: another
+    plugin's ``x:reviewer`` is not our reviewer)."""
+    if not isinstance(raw, str):
+        return ""
+    return raw[len(PLUGIN_PREFIX) :] if raw.startswith(PLUGIN_PREFIX) else raw
+
+
+def role_of(agent_type: object, config: object) -> str | None:
+    """researcher | planner | implementer | reviewer, or None for the main thread and others."""
+    name = agent_name(agent_type)
+    if not name:
+        return None
+    for role, key in ROLE_KEYS.items():
+        members = setting(config, f"roles.{key}")
+        if isinstance(members, list) and name in members:
+            return role
+    return None
+
+
+def is_orchestrator(subagent_type: object, config: object) -> bool:
+    name = agent_name(subagent_type)
+    return bool(name) and name in {setting(config, "roles.orchestrator"), "orchestrate"}

@@ -1,0 +1,95 @@
+"""Spawn gate: PreToolUse on Agent|Task. Fails closed.
+
+Always: no nesting (a call carrying ``agent_id`` comes from a subagent; config
+``spawn.allow_nesting`` lifts this) and never the orchestrator as a subagent. During an active run
+of this session, only the agents the phase allows: researchers in research, planners in plan,
+implementers in implement while iterations remain, the dispatched reviewers in review.
+"""
+
+from __future__ import annotations
+
+import roles
+import runtime
+import session
+from runtime import BadEvent, Decision
+
+NEXT = "next legal step: `cc-pack run status`"
+
+
+def evaluate(event: dict) -> tuple[Decision, session.RunView | None]:
+    if event.get("tool_name") not in ("Agent", "Task"):
+        return Decision.allow(), None
+    tool_input = runtime.field(event, "tool_input", dict)
+    raw = tool_input.get("subagent_type", "general-purpose")
+    if not isinstance(raw, str):
+        raise BadEvent("tool_input.subagent_type should be a string")
+    run = session.view(event)
+    name = roles.agent_name(raw) or "general-purpose"
+    log = {"subagent_type": raw}
+    if roles.is_orchestrator(raw, run.config):
+        return Decision.deny(
+            f"cc-pack spawn gate: {raw} is the orchestrator; it runs only in the main thread as "
+            "the `/orchestrate` skill, never as a subagent.",
+            log=log,
+        ), run
+    caller = event.get("agent_id")
+    if caller is not None and not roles.setting(run.config, "spawn.allow_nesting"):
+        who = roles.agent_name(event.get("agent_type")) or "a subagent"
+        return Decision.deny(
+            f"cc-pack spawn gate: {who} may not spawn subagents (no nesting: spawn.allow_nesting "
+            "is off). Do the work with your own tools, or return and let the main thread "
+            "delegate it.",
+            log=log,
+        ), run
+    state = run.state
+    if state is None:
+        return Decision.allow(log=log), run
+    reason = _phase_refusal(state, name, run.config)
+    if reason:
+        return Decision.deny(f"cc-pack spawn gate: {reason}; {NEXT}.", log=log), run
+    return Decision.allow(log=log), run
+
+
+def _phase_refusal(state: dict, name: str, config) -> str | None:
+    phase = state.get("phase")
+    role = roles.role_of(name, config)
+    if phase == "research":
+        allowed = role == "researcher"
+    elif phase == "plan":
+        allowed = role == "planner"
+    elif phase == "implement":
+        iteration, cap = state.get("iteration"), state.get("max_iterations")
+        if role == "implementer" and isinstance(iteration, int) and isinstance(cap, int):
+            if iteration > cap:
+                return f"iteration {iteration} exceeds max_iterations {cap}"
+            return None
+        allowed = False
+    elif phase == "review":
+        dispatch = state.get("dispatch")
+        chosen = dispatch.get("reviewers") if isinstance(dispatch, dict) else None
+        if role == "reviewer" and not isinstance(chosen, list):
+            return "no reviewers are dispatched yet: run `cc-pack dispatch` first"
+        allowed = role == "reviewer" and name in chosen
+        if not allowed and role == "reviewer":
+            return f"{name} is not dispatched for this iteration (dispatched: {', '.join(chosen)})"
+    elif phase == "approval":
+        return f"phase approval waits for the human; {name} cannot start before approval"
+    else:
+        allowed = False
+    if allowed:
+        return None
+    return f"phase {phase} does not spawn {name}"
+
+
+def decide(event: dict) -> Decision:
+    return evaluate(event)[0]
+
+
+def decide_and_apply(event: dict) -> Decision:
+    decision, run = evaluate(event)
+    session.bind(run)
+    return decision
+
+
+if __name__ == "__main__":
+    runtime.main(decide_and_apply, hook="spawn-gate", on_error="deny")

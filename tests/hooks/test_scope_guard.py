@@ -1,0 +1,365 @@
+"""Scope guard: a table of write attempts that must be denied and of legitimate calls that must
+pass, against a real project with real symlinks; plus the real script as a process."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+from hookenv import run_hook
+
+import scope_guard
+
+W, E, N, M = "Write", "Edit", "NotebookEdit", "MultiEdit"
+
+# (tool, path or command[, cwd relative to the project]) that must be DENIED during implement
+# with scope src/**, tests/test_app.py, docs/*.md
+DENIED = [
+    (W, "setup.py"),
+    (W, "{root}/setup.py"),
+    (W, "src/../setup.py"),
+    (W, "./setup.py"),
+    (W, "src//../README.md"),
+    (W, "~/x.py"),
+    (W, "/etc/passwd"),
+    (W, "src/link_out/x.py"),
+    (W, "src/evil.py"),
+    (W, "src/statelink/runs/r1/state.json"),
+    (W, ".claude/cc-pack/runs/r1/state.json"),
+    (W, ".Claude/CC-Pack/active.json"),
+    (W, "SRC/app.py"),
+    (W, "tests/test_other.py"),
+    (W, "docs/sub/x.md"),
+    (E, "lib/x.py"),
+    (N, "nb.ipynb"),
+    (M, "lib/y.py"),
+    (W, "../setup.py", "src"),
+    (W, "{root}/../outside.py"),
+    ("Bash", "echo x > setup.py"),
+    ("Bash", "echo x >> lib/a.py"),
+    ("Bash", "echo x &> out.log"),
+    ("Bash", "ls 2> err.txt"),
+    ("Bash", "cat a | tee lib/x"),
+    ("Bash", "sed -i 's/a/b/' setup.py"),
+    ("Bash", "perl -pi -e 's/a/b/' setup.py"),
+    ("Bash", "cp src/app.py lib/app.py"),
+    ("Bash", "mv src/app.py app.py"),
+    ("Bash", "rm setup.py"),
+    ("Bash", "touch lib/new.py"),
+    ("Bash", "mkdir lib/newdir"),
+    ("Bash", "ln -s src/app.py lib/l.py"),
+    ("Bash", "install src/app.py /usr/local/bin/app"),
+    ("Bash", "truncate -s 0 setup.py"),
+    ("Bash", "dd if=/dev/zero of=lib/blob bs=1 count=1"),
+    ("Bash", "git checkout -- setup.py"),
+    ("Bash", "git restore setup.py"),
+    ("Bash", "git apply x.diff"),
+    ("Bash", "git stash"),
+    ("Bash", "patch -p1 < x.diff"),
+    ("Bash", "cat > lib/f.py <<EOF\nx = 1\nEOF"),
+    ("Bash", "echo ok; echo x > lib/a"),
+    ("Bash", "true && echo x > lib/a"),
+    ("Bash", "false || echo x > lib/a"),
+    ("Bash", "echo a | tee -a lib/b"),
+    ("Bash", "(echo x > lib/a)"),
+    ("Bash", "cd lib && echo x > a.py"),
+    ("Bash", "cd src; echo x > app2.py"),
+    ("Bash", "python -c \"open('x','w')\""),
+    ("Bash", "bash -c 'echo > src/a.py'"),
+    ("Bash", "sh -c 'ls'"),
+    ("Bash", "eval 'echo x > src/a'"),
+    ("Bash", "find . -name '*.pyc' -delete"),
+    ("Bash", "find src -exec rm {} \\;"),
+    ("Bash", "ls | xargs rm"),
+    ("Bash", "echo x > $(echo src/a.py)"),
+    ("Bash", 'echo x > "$HOME/x"'),
+    ("Bash", "rm -rf tests"),
+    ("Bash", "rm -rf ."),
+    ("Bash", "mv .claude /tmp/x"),
+    ("Bash", "ln -s .claude/cc-pack src/state"),
+    ("Bash", "ln .claude/cc-pack/runs/r1/state.json src/s.json"),
+    ("Bash", "echo x > .claude/cc-pack/active.json"),
+    ("Bash", "python scripts/x.py .claude/cc-pack/runs/r1/state.json"),
+    ("Bash", "cc-pack run abort"),
+    ("Bash", "cc-pack run start 'task' --auto-approve"),
+    ("Bash", "python -m cc_pack run abort"),
+    ("Bash", "{root}/skills/orchestrate/bin/cc-pack run abort"),
+    ("Bash", "echo x > src/link_out/y"),
+    ("Bash", "cp -r lib src/../docs"),
+    ("Bash", "touch src/{a,b}.py lib/c.py"),
+    ("Bash", "echo x > ~/file"),
+    ("Bash", "rm src/*.py lib/*.py"),
+    ("Bash", "node -e \"require('fs').writeFileSync('x','')\""),
+    ("Bash", "git -C lib checkout -- a.py"),
+    ("Bash", "awk '{print > \"out\"}' src/app.py"),
+    ("Bash", "echo `touch lib/x`"),
+    ("Bash", "echo x >| lib/a"),
+    ("Bash", "echo x 1>lib/a"),
+    ("Bash", "exec 3>lib/fd"),
+    ("Bash", "curl -o lib/page http://127.0.0.1/"),
+    ("Bash", "sudo rm -f setup.py"),
+    ("Bash", "env FOO=1 rm setup.py"),
+    ("Bash", "timeout 5 touch lib/t"),
+    ("Bash", "cat <<'EOF' > lib/h.py\n$(not run)\nEOF"),
+    ("Bash", "cat <<EOF > src/h.py\n$(touch lib/evil)\nEOF"),
+    ("Bash", "echo 'unterminated > x"),
+    ("Bash", "cd $DIR && touch a"),
+    ("Bash", "echo x > src/'a'\"b\"; touch li''b/x"),
+    ("Bash", "for f in a b; do touch lib/$f; done"),
+    ("Bash", "git clean -fd"),
+    ("Bash", "ruff format ."),
+    ("Bash", "ruff check --fix lib"),
+    ("Bash", "tar xf a.tar"),
+    ("Bash", "echo x > /dev/../tmp/escape"),
+]
+
+# (tool, path or command[, cwd]) that must PASS during implement
+ALLOWED = [
+    (W, "src/app.py"),
+    (W, "{root}/src/new.py"),
+    (W, "./src/x.py"),
+    (W, "src/sub/deep.py"),
+    (W, "tests/test_app.py"),
+    (W, "docs/guide.md"),
+    (W, "src//a.py"),
+    (W, "a.py", "src"),
+    (E, "src/app.py"),
+    (N, "src/n.ipynb"),
+    (M, "src/m.py"),
+    ("Bash", "ls -la"),
+    ("Bash", "cat src/app.py"),
+    ("Bash", "git status"),
+    ("Bash", "git diff HEAD~1"),
+    ("Bash", "git log --oneline -5"),
+    ("Bash", "grep -rn foo src"),
+    ("Bash", "rg foo"),
+    ("Bash", "find . -name '*.py'"),
+    ("Bash", "pytest -q"),
+    ("Bash", "ruff check src"),
+    ("Bash", "cc-pack run status"),
+    ("Bash", "cc-pack run advance --json"),
+    ("Bash", "{root}/skills/orchestrate/bin/cc-pack run advance"),
+    ("Bash", "python -m pytest -x tests"),
+    ("Bash", "echo hi > /dev/null"),
+    ("Bash", "ls 2>/dev/null"),
+    ("Bash", "echo x > src/out.txt"),
+    ("Bash", "cd src && echo x > a.py"),
+    ("Bash", "cat > src/f.py <<EOF\nrm -rf /\n$HOME\nEOF"),
+    ("Bash", "sed -i 's/a/b/' src/app.py"),
+    ("Bash", "cp src/app.py src/copy.py"),
+    ("Bash", "mv src/app.py src/moved.py"),
+    ("Bash", "rm -f src/app.py"),
+    ("Bash", "mkdir -p src/pkg"),
+    ("Bash", "touch src/{a,b}.py"),
+    ("Bash", "cat src/app.py | grep x | wc -l"),
+    ("Bash", "git diff > src/diff.txt"),
+    ("Bash", "echo x 2>&1 | tee src/log.txt"),
+    ("Bash", "rm -rf src/pkg"),
+    ("Bash", "git checkout -- src/app.py"),
+    ("Bash", "git add src/app.py"),
+    ("Bash", "echo $(date)"),
+    ("Bash", "python -m cc_pack run status"),
+    ("Bash", "echo x >&2"),
+    ("Bash", "cat .claude/cc-pack/runs/r1/state.json"),
+    ("Bash", "ls # rm -rf / in a comment"),
+    ("Bash", "echo 'a > b; rm -rf /'"),
+    ("Bash", "(cd src && touch new.py)"),
+    ("Bash", "ruff format src/app.py"),
+]
+
+
+@pytest.fixture
+def tree(project, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    os.symlink(outside, project.root / "src" / "link_out")
+    os.symlink(project.root / "setup.py", project.root / "src" / "evil.py")
+    os.symlink(project.root / ".claude" / "cc-pack", project.root / "src" / "statelink")
+    (project.root / "lib").mkdir()
+    (project.root / "setup.py").write_text("")
+    return project
+
+
+def _event(project, spec, **extra):
+    tool, target = spec[0], spec[1].replace("{root}", str(project.root))
+    cwd = str(project.root / spec[2]) if len(spec) > 2 else str(project.root)
+    if tool == "Bash":
+        tool_input = {"command": target}
+    elif tool == N:
+        tool_input = {"notebook_path": target, "new_source": "x"}
+    elif tool == M:
+        tool_input = {"file_path": target, "edits": [{"old_string": "a", "new_string": "b"}]}
+    else:
+        tool_input = {"file_path": target, "content": "x", "old_string": "a", "new_string": "b"}
+    return project.event(
+        hook_event_name="PreToolUse", tool_name=tool, tool_input=tool_input, cwd=cwd, **extra
+    )
+
+
+def test_table_sizes():
+    assert len(DENIED) >= 60 and len(ALLOWED) >= 30
+
+
+@pytest.mark.parametrize("spec", DENIED, ids=[s[1][:40] for s in DENIED])
+def test_denied_during_implement(tree, spec):
+    tree.start()
+    decision = scope_guard.decide(_event(tree, spec))
+    assert decision.action == "deny", decision
+    assert "cc-pack" in decision.message
+
+
+@pytest.mark.parametrize("spec", ALLOWED, ids=[s[1][:40] for s in ALLOWED])
+def test_allowed_during_implement(tree, spec):
+    tree.start()
+    decision = scope_guard.decide(_event(tree, spec))
+    assert decision.action == "allow", decision.message
+
+
+def test_reason_names_path_scope_and_way_forward(tree):
+    tree.start()
+    msg = scope_guard.decide(_event(tree, (W, "lib/x.py"))).message
+    assert "lib/x.py" in msg and "src/**" in msg and "approval" in msg
+
+
+@pytest.mark.parametrize("phase", ["research", "plan", "approval", "review", "verify", "report"])
+def test_other_phases_write_nothing(tree, phase):
+    tree.start(phase=phase)
+    for spec in [(W, "src/app.py"), ("Bash", "echo x > src/app.py")]:
+        decision = scope_guard.decide(_event(tree, spec))
+        assert decision.action == "deny"
+        assert f"phase {phase} does not change files" in decision.message
+        assert "cc-pack run status" in decision.message
+    assert scope_guard.decide(_event(tree, ("Bash", "git status"))).action == "allow"
+
+
+@pytest.mark.parametrize("status", ["PASS", "FAIL", "aborted"])
+def test_finished_run_no_longer_restricts(tree, status):
+    tree.start(status=status)
+    assert scope_guard.decide(_event(tree, (W, "setup.py"))).action == "allow"
+    assert scope_guard.decide(_event(tree, ("Bash", "cc-pack run abort"))).action == "allow"
+    assert scope_guard.decide(_event(tree, (W, ".claude/cc-pack/x"))).action == "deny"
+
+
+def test_no_run_allows_all_but_the_always_rules(tree):
+    for spec in [(W, "setup.py"), ("Bash", "python -c 'print(1)'"), ("Bash", "rm -rf lib")]:
+        assert scope_guard.decide(_event(tree, spec)).action == "allow", spec
+    for spec in [
+        (W, ".claude/cc-pack/active.json"),
+        (W, "src/statelink/x"),
+        ("Bash", "echo {} > .claude/cc-pack/active.json"),
+        ("Bash", "ln -s .claude/cc-pack x"),
+        ("Bash", "python -c \"open('.claude/cc-pack/active.json','w')\""),
+    ]:
+        assert scope_guard.decide(_event(tree, spec)).action == "deny", spec
+
+
+@pytest.mark.parametrize(
+    "agent", ["researcher", "planner", "cc-pack:security-reviewer", "test-reviewer"]
+)
+def test_read_only_roles_never_write(tree, agent):
+    extra = {"agent_id": "a1", "agent_type": agent}
+    for started in (False, True):
+        if started:
+            tree.start()
+        for spec in [(W, "src/app.py"), ("Bash", "touch src/a.py"), ("Bash", "python -c 1")]:
+            decision = scope_guard.decide(_event(tree, spec, **extra))
+            assert decision.action == "deny", (agent, spec)
+        assert scope_guard.decide(_event(tree, ("Bash", "git diff"), **extra)).action == "allow"
+
+
+def test_other_plugins_reviewer_is_not_ours(tree):
+    extra = {"agent_id": "a1", "agent_type": "other:security-reviewer"}
+    assert scope_guard.decide(_event(tree, (W, "setup.py"), **extra)).action == "allow"
+
+
+def test_other_sessions_are_not_governed(tree):
+    tree.start(session_id="someone-else")
+    assert scope_guard.decide(_event(tree, (W, "setup.py"))).action == "allow"
+
+
+def test_lenient_mode_allows_unanalysable_but_not_state_mentions(tree):
+    tree.start(config={"scope": {"strict": False}})
+    decision = scope_guard.decide(_event(tree, ("Bash", "python -c 'print(1)'")))
+    assert decision.action == "allow" and decision.log == {
+        "lenient": ["python -c runs inline code"]
+    }
+    assert scope_guard.decide(_event(tree, ("Bash", "echo x > lib/a"))).action == "deny"
+    cmd = "python -c \"open('.claude/cc-pack/runs/r1/state.json','w')\""
+    assert scope_guard.decide(_event(tree, ("Bash", cmd))).action == "deny"
+
+
+def test_unbound_run_is_claimed_by_the_first_session(tree):
+    tree.start(session_id=None)
+    event = _event(tree, (W, "lib/x.py"))
+    assert scope_guard.decide(event).action == "deny"
+    assert tree.state()["session_id"] is None  # decide() wrote nothing
+    scope_guard.decide_and_apply(event)
+    assert tree.state()["session_id"] == "sess-1"
+
+
+# --- the real script -------------------------------------------------------------------------
+
+
+def _proc(project, event):
+    return run_hook("scope_guard", event, env={"CLAUDE_PROJECT_DIR": str(project.root)})
+
+
+def test_process_deny_is_json_on_stdout(tree):
+    tree.start()
+    proc = _proc(tree, _event(tree, (W, "lib/x.py")))
+    assert proc.returncode == 0 and proc.stderr == b""
+    out = json.loads(proc.stdout)["hookSpecificOutput"]
+    assert out["hookEventName"] == "PreToolUse" and out["permissionDecision"] == "deny"
+    assert "lib/x.py" in out["permissionDecisionReason"]
+
+
+def test_process_allow_is_silent(tree):
+    tree.start()
+    proc = _proc(tree, _event(tree, (W, "src/app.py")))
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, b"", b"")
+
+
+@pytest.mark.parametrize(
+    "stdin",
+    [
+        b"",
+        b"{not json",
+        b"[1,2]",
+        b'"str"',
+        b"\xff\xfe",
+        b'{"tool_name": "Write"}',
+        b'{"tool_name": "Write", "tool_input": []}',
+        b'{"tool_name": "Bash", "tool_input": {"command": 5}}',
+        b'{"tool_name": "Write", "tool_input": {"file_path": null}}',
+    ],
+)
+def test_process_bad_input_fails_closed_without_traceback(tree, stdin):
+    proc = _proc(tree, stdin)
+    assert proc.returncode == 0 and b"Traceback" not in proc.stderr + proc.stdout
+    out = json.loads(proc.stdout)["hookSpecificOutput"]
+    assert (
+        out["permissionDecision"] == "deny"
+        and "could not decide" in out["permissionDecisionReason"]
+    )
+
+
+def test_process_one_megabyte_input(tree):
+    tree.start()
+    event = _event(tree, ("Bash", "echo " + "a" * (1 << 20) + " > lib/x"))
+    proc = _proc(tree, event)
+    assert proc.returncode == 0 and b"Traceback" not in proc.stderr
+    assert json.loads(proc.stdout)["hookSpecificOutput"]["permissionDecision"] == "deny"
+
+
+def test_process_irrelevant_tool_is_silent(tree):
+    proc = _proc(tree, tree.event(hook_event_name="PreToolUse", tool_name="Read", tool_input={}))
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, b"", b"")
+
+
+def test_process_corrupt_state_denies_with_fix(tree):
+    tree.start()
+    (tree.run_dir() / "state.json").write_text("{broken")
+    proc = _proc(tree, _event(tree, (W, "src/app.py")))
+    reason = json.loads(proc.stdout)["hookSpecificOutput"]["permissionDecisionReason"]
+    assert "state.json" in reason and "fix" in reason
