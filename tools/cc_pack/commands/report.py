@@ -1,0 +1,37 @@
+"""``cc-pack report``: the active run's report as Markdown, JSON or SARIF 2.1.0."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from cc_pack import report as reports
+from cc_pack import state as runstate
+from cc_pack.errors import handle_errors
+from cc_pack.project import open_project
+
+# isort: split
+import store
+
+
+@click.command("report")
+@click.option(
+    "--format", "fmt", type=click.Choice(reports.FORMATS), default="md", show_default=True
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="write to FILE instead of stdout",
+)
+@handle_errors
+def command(fmt: str, output: Path | None) -> None:
+    """Write the run report (a run that has not ended reports its status as active)."""
+    run = runstate.load_active(open_project())
+    text = reports.render(reports.build(run), fmt)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    store.write_atomic(str(output), text)
+    click.echo(f"wrote {output}", err=True)

@@ -1,0 +1,303 @@
+"""``cc-pack run``: start, inspect, record artifacts for, advance, resume and abort a run.
+
+There is deliberately no ``approve``: only the human's ``/orchestrate approve`` prompt, captured
+by the UserPromptSubmit hook, approves a plan (or ``--auto-approve`` at start, outside Claude
+Code)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from cc_pack import gitchanges, handoff, phases, plan, report
+from cc_pack import state as runstate
+from cc_pack.errors import CheckFailed, InputError, RunStateError, handle_errors
+from cc_pack.project import open_project
+
+# isort: split
+import store
+
+
+@click.group("run")
+def command() -> None:
+    """Start, inspect, advance, resume or abort an orchestration run."""
+
+
+def _inside_claude_code() -> bool:
+    return os.environ.get("CLAUDECODE") == "1" or bool(os.environ.get("CLAUDE_CODE_SESSION_ID"))
+
+
+@command.command("start")
+@click.argument("task")
+@click.option(
+    "--max-iterations",
+    type=click.IntRange(1, 20),
+    default=None,
+    help="implement/review rounds before the run fails (default: config, 3)",
+)
+@click.option(
+    "--auto-approve",
+    is_flag=True,
+    help="approve the plan without a human (headless/CI only; refused in Claude Code)",
+)
+@handle_errors
+def start(task: str, max_iterations: int | None, auto_approve: bool) -> None:
+    """Start a run for TASK, make it active (phase research) and print its id."""
+    if not task.strip():
+        raise InputError("TASK is empty", 'describe the task: `cc-pack run start "add X"`')
+    if auto_approve and _inside_claude_code():
+        raise CheckFailed(
+            "--auto-approve is refused inside a Claude Code session (CLAUDECODE=1): "
+            "only the human approves a plan",
+            "start without it and let the human type `/orchestrate approve`; "
+            "headless CI runs `cc-pack run start --auto-approve` outside Claude Code",
+        )
+    from cc_pack import config  # pydantic: only `run start` compiles and snapshots the config
+
+    root = open_project(strict=True)
+    compiled = config.sync(root)
+    notes = []
+    try:
+        baseline = gitchanges.baseline(root)
+    except gitchanges.NotGit as exc:
+        baseline = {}
+        notes.append(
+            f"not a git repository ({exc}): the implement gate needs git to audit the change"
+        )
+    run = runstate.create(
+        root,
+        task=task,
+        max_iterations=max_iterations or compiled.get("max_iterations", 3),
+        auto_approve=auto_approve,
+        config=compiled,
+        baseline=baseline,
+        session_id=os.environ.get("CLAUDE_CODE_SESSION_ID") or None,
+        notes=notes,
+    )
+    click.echo(run.run_id)
+    for note in notes:
+        click.echo(f"cc-pack: note: {note}", err=True)
+    if baseline:
+        click.echo(
+            f"cc-pack: note: {len(baseline)} file(s) already changed before the run are "
+            "its baseline (not counted as its changes)",
+            err=True,
+        )
+    click.echo(f"next: {phases.next_step(run)}", err=True)
+
+
+@command.command("status")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable")
+@handle_errors
+def status(as_json: bool) -> None:
+    """Phase, iteration, next legal step, artifacts, counts: a pasteable handoff summary."""
+    run = runstate.load_active(open_project())
+    info = handoff.summary(run)
+    click.echo(json.dumps(info, indent=2) if as_json else handoff.render(info))
+
+
+def _read_source(source: str) -> str:
+    if source == "-":
+        return sys.stdin.read()
+    path = Path(source)
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(
+            "no such file", "pass an existing file or `-` for stdin", path=source
+        ) from None
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text", "save it as UTF-8", path=source) from None
+    except IsADirectoryError:
+        raise InputError("is a directory", "pass the artifact file", path=source) from None
+
+
+@command.command("record")
+@click.argument("kind", type=click.Choice(["research", "plan"]))
+@click.argument("source", metavar="FILE|-")
+@handle_errors
+def record(kind: str, source: str) -> None:
+    """Save a phase artifact (research.md, or plan.md with its plan.json) into the run dir."""
+    root = open_project()
+    run = runstate.load_active(root)
+    if store.is_final(run.state) or run.phase != kind:
+        raise CheckFailed(
+            f"{kind} can be recorded only in the {kind} phase; the run is in phase {run.phase} "
+            f"(status {run.state['status']})",
+            phases.next_step(run),
+        )
+    text = _read_source(source)
+    label = "stdin" if source == "-" else source
+    written = []
+    if kind == "research":
+        if not text.strip():
+            raise InputError("is empty", "write the research first", path=label)
+        store.write_atomic(str(run.path("research.md")), text)
+        written.append("research.md")
+        parsed = None
+    else:
+        parsed = plan.parse(text, label, root)
+        markdown = (
+            text
+            if not text.lstrip().startswith("{")
+            else ("# Plan\n\n```json\n" + json.dumps(parsed, indent=2) + "\n```\n")
+        )
+        store.write_atomic(str(run.path("plan.md")), markdown)
+        store.write_atomic(str(run.path("plan.json")), json.dumps(parsed, indent=2) + "\n")
+        written += ["plan.md", "plan.json"]
+    runstate.crashpoint("record-artifact-written")
+    phase, iteration = run.phase, run.state["iteration"]
+
+    def change(state: dict) -> None:
+        runstate.expect(state, phase, iteration)
+        if parsed is not None:
+            state["plan"] = parsed
+        runstate.event(state, "record", artifact=written[0])
+
+    runstate.update(run, change)
+    for name in written:
+        click.echo(f"recorded {name}: {run.rel(name)}")
+    if parsed is not None:
+        problems = plan.check(parsed)
+        steps = len(parsed["steps"])
+        click.echo(
+            f"plan: {steps} step(s), {len(plan.files(parsed))} file(s)"
+            + (f"; the gate will refuse it: {len(problems)} problem(s)" if problems else "")
+        )
+        for problem in problems:
+            click.echo(f"  - {problem}")
+    click.echo(f"next: {phases.next_step(run)}")
+
+
+@command.command("advance")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable")
+@handle_errors
+def advance(as_json: bool) -> None:
+    """Check the current phase's gate: move on, or exit 1 saying exactly what is missing."""
+    root = open_project()
+    run = runstate.load_active(root)
+    before = run.phase
+    step = phases.gate(run)
+    if step.ok and step.change is not None:
+        runstate.update(run, step.change)
+        runstate.crashpoint("advance-state-written")
+        if store.is_final(run.state):
+            report.write_all(run)
+    failed = not step.ok or run.state["status"] == "FAIL"
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "ok": step.ok,
+                    "from": before,
+                    "to": run.phase if step.ok else before,
+                    "status": run.state["status"],
+                    "iteration": run.state["iteration"],
+                    "problems": step.problems,
+                    "notes": step.notes,
+                    "message": step.message,
+                    "next": phases.next_step(run),
+                },
+                indent=2,
+            )
+        )
+        if failed:
+            sys.exit(1)
+        return
+    for note in step.notes:
+        click.echo(f"cc-pack: note: {note}", err=True)
+    if not step.ok:
+        listed = "\n".join(f"  - {p}" for p in step.problems)
+        raise CheckFailed(f"the {before} gate did not pass:\n{listed}", phases.retry_hint(run))
+    click.echo(f"{before} -> {run.phase}: {step.message}")
+    click.echo(f"next: {phases.next_step(run)}")
+    if failed:
+        sys.exit(1)
+
+
+@command.command("resume")
+@click.option(
+    "--from-backup",
+    is_flag=True,
+    help="replace a corrupt state.json by state.prev.json (after validating it)",
+)
+@handle_errors
+def resume(from_backup: bool) -> None:
+    """Check the saved state after a crash or in a new session and print where the run is."""
+    root = open_project()
+    run = runstate.restore_backup(root) if from_backup else runstate.load_active(root)
+    repaired = [
+        f"removed {p} (left by a killed writer)" for p in runstate.clean_temp_files(run.rdir)
+    ]
+    stored_plan = run.path("plan.json")
+    if run.phase == "plan" and stored_plan.is_file():
+        try:
+            on_disk = plan.parse(stored_plan.read_text(encoding="utf-8"), str(stored_plan), root)
+        except InputError:
+            on_disk = None
+        if on_disk is not None and on_disk != run.state["plan"]:
+            repaired.append("plan.json was written but not yet in the state: taken over")
+    else:
+        on_disk = None
+    session = os.environ.get("CLAUDE_CODE_SESSION_ID") or None
+
+    def change(state: dict) -> None:
+        if on_disk is not None and state["phase"] == "plan":
+            state["plan"] = on_disk
+        # a new session drives the run now; null lets its first hook event claim it
+        state["session_id"] = session
+        runstate.event(state, "resume", from_backup=from_backup, repaired=repaired)
+
+    runstate.update(run, change)
+    if store.is_final(run.state) and not run.path("report.json").exists():
+        report.write_all(run)
+        repaired.append("report files written")
+    if from_backup:
+        click.echo(
+            f"restored {run.rel('state.json')} from state.prev.json "
+            "(the broken file is kept beside it as state.broken-*.json)"
+        )
+    for item in repaired:
+        click.echo(f"repaired: {item}")
+    click.echo(handoff.render(handoff.summary(run)))
+
+
+@command.command("abort")
+@handle_errors
+def abort() -> None:
+    """End the active run: marked aborted, no longer active, its files kept."""
+    root = open_project()
+    try:
+        rdir = runstate.active_dir(root)
+    except store.StateError as exc:
+        runstate.clear_active(root, None)
+        click.echo(f"cleared the unreadable active pointer ({exc.problem})")
+        return
+    if rdir is None:
+        raise RunStateError("no active run to abort", "start one with `cc-pack run start TASK`")
+    try:
+        run = runstate.Run(root, rdir, runstate.load(rdir))
+    except (RunStateError, store.StateError) as exc:
+        runstate.clear_active(root, rdir.name)
+        problem = exc.message if isinstance(exc, RunStateError) else exc.problem
+        click.echo(
+            f"run {rdir.name}: its state is unreadable ({problem}); it is no longer "
+            f"active and its files stay in {os.path.relpath(rdir, root)}"
+        )
+        return
+
+    def change(state: dict) -> None:
+        if not store.is_final(state):
+            state["status"] = "aborted"
+        runstate.event(state, "abort")
+
+    runstate.update(run, change)
+    runstate.clear_active(root, run.run_id)
+    click.echo(
+        f"run {run.run_id} {run.state['status']}; no run is active; its files stay in "
+        f"{run.rel('.')}"
+    )

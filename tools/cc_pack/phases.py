@@ -1,0 +1,456 @@
+"""The phase gates: what ``cc-pack run advance`` checks in each phase and where it moves the run.
+
+Each gate reads the run and returns a ``Step``: either the problems that stop it (exit 1, the
+state untouched) or the change to apply under the state lock. Legal moves:
+
+    research -> plan -> approval -> implement -> review -> verify -> report (PASS)
+    plan -> implement                  with --auto-approve (recorded as by "auto-approve")
+    approval -> plan                   the human rejected the plan (feedback kept)
+    review|verify -> implement         CRITICAL/HIGH findings or failing tests, iterations left
+    review|verify -> report (FAIL)     the same with no iteration left: never a further loop
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from cc_pack import findings, gitchanges, lint, plan, scope, verify
+from cc_pack import pack as _pack  # noqa: F401 - puts hooks/ (store, globs) on sys.path
+from cc_pack.state import Run, event, expect, fresh_approval, now
+
+# isort: split
+import store
+
+RESEARCH_SECTIONS = ("Key files", "Risks", "Open questions")
+WAIT_FOR_HUMAN = (
+    "waiting for the human: they type `/orchestrate approve` or "
+    "`/orchestrate reject <feedback>`; end your turn, then run `cc-pack run advance`"
+)
+
+
+@dataclass
+class Step:
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    to: str | None = None  # the phase the run moves to
+    message: str = ""
+    change: Callable[[dict], None] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _move(run: Run, to: str, extra: Callable[[dict], None] | None = None, **details):
+    """The change that moves the run from its current phase and iteration to ``to``."""
+    phase, iteration = run.phase, run.state["iteration"]
+
+    def change(state: dict) -> None:
+        expect(state, phase, iteration)
+        if extra:
+            extra(state)
+        state["phase"] = to
+        event(state, "advance", **{"from": phase, "to": to, "iteration": iteration, **details})
+
+    return change
+
+
+# --- research ----------------------------------------------------------------------------------
+
+
+def headings(text: str) -> list[str]:
+    found, fenced = [], False
+    for line in text.splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        elif not fenced and line.startswith("#"):
+            found.append(findings.normalise(line.lstrip("#")))
+    return found
+
+
+def research_gate(run: Run) -> Step:
+    path = run.path("research.md")
+    if not path.is_file():
+        return Step(
+            [
+                "research.md is missing: write it with the sections Key files, Risks, "
+                "Open questions and save it with `cc-pack run record research FILE`"
+            ]
+        )
+    titles = headings(path.read_text(encoding="utf-8", errors="replace"))
+    missing = [
+        s for s in RESEARCH_SECTIONS if not any(t.startswith(findings.normalise(s)) for t in titles)
+    ]
+    if missing:
+        return Step(
+            [
+                f"research.md lacks the sections: {', '.join(missing)} (Markdown headings, "
+                f"e.g. `## {missing[0]}`); add them and record it again"
+            ]
+        )
+    return Step(to="plan", message="research recorded: plan next", change=_move(run, "plan"))
+
+
+# --- plan and approval -------------------------------------------------------------------------
+
+
+def plan_gate(run: Run) -> Step:
+    problems = plan.check(run.state["plan"])
+    if problems:
+        return Step(problems)
+    patterns = list(
+        dict.fromkeys([*run.state["scope"].get("manual", []), *plan.files(run.state["plan"])])
+    )
+    auto = run.state["auto_approve"]
+
+    def approve(state: dict) -> None:
+        state["scope"]["patterns"] = patterns
+        history = state["approval"]["history"]
+        if auto:
+            state["approval"] = {
+                **fresh_approval(history),
+                "status": "approved",
+                "at": now(),
+                "by": "auto-approve",
+                "scope": patterns,
+            }
+        else:
+            state["approval"] = {**fresh_approval(history), "status": "pending"}
+
+    scope_text = ", ".join(patterns)
+    if auto:
+        return Step(
+            to="implement",
+            change=_move(run, "implement", approve, approval="auto-approve"),
+            message=f"plan passed; auto-approved (run started with --auto-approve); "
+            f"scope: {scope_text}",
+        )
+    return Step(
+        to="approval",
+        change=_move(run, "approval", approve),
+        message=f"plan passed; scope: {scope_text}. Show the human the plan; " + WAIT_FOR_HUMAN,
+    )
+
+
+def rejected(run: Run) -> Step:
+    """The human sent the plan back (before implement, or later to widen the scope)."""
+    feedback = run.state["approval"].get("feedback") or "(no feedback given)"
+
+    def reopen(state: dict) -> None:
+        record = {k: v for k, v in state["approval"].items() if k != "history"}
+        state["approval"] = fresh_approval([*state["approval"]["history"], record])
+        state["dispatch"] = None
+        state["fix_list"] = []
+
+    return Step(
+        to="plan",
+        change=_move(run, "plan", reopen, feedback=feedback),
+        message=f"the human rejected the plan: {feedback}\nrevise the plan, record "
+        "it with `cc-pack run record plan FILE` and `cc-pack run advance`",
+    )
+
+
+def approval_gate(run: Run) -> Step:
+    approval = run.state["approval"]
+    current = run.state["scope"]["patterns"]
+    if approval["status"] == "rejected":
+        return rejected(run)
+    if approval["status"] != "approved":
+        return Step([WAIT_FOR_HUMAN])
+    approved = approval.get("scope")
+    if approved is None or sorted(approved) != sorted(current):
+        return Step(
+            [
+                f"the approval covered the scope {approved} but the scope is now {current}: "
+                "the human must approve the current scope (`/orchestrate approve`) "
+                "or send it back (`/orchestrate reject <feedback>`)"
+            ]
+        )
+    return Step(
+        to="implement",
+        change=_move(run, "implement"),
+        message=f"approved by {approval['by']}; scope frozen: {', '.join(current)}",
+    )
+
+
+# --- implement ---------------------------------------------------------------------------------
+
+
+def implement_gate(run: Run) -> Step:
+    if not gitchanges.is_git(run.root):
+        return Step(
+            [
+                f"{run.root} is not a git repository: cc-pack audits the change with git; "
+                "`git init` and commit the project, then start a new run"
+            ]
+        )
+    changes, outside, violations = scope.audit(run.root, run.state)
+    problems = []
+    if not changes:
+        problems.append(
+            "no changes yet: nothing differs from the state at `run start`; "
+            "implement the plan's steps first"
+        )
+    if outside:
+        problems.append(
+            f"changed outside the scope: {', '.join(outside)}; put them back "
+            "(`git checkout -- PATH`, or delete new files) or ask the human for a "
+            "wider scope (`/orchestrate reject <why>` sends the run back to plan)"
+        )
+    for item in violations:
+        problems.append(
+            f"out-of-scope change recorded by {item['source']} is still there: "
+            f"{item['path']}; put it back to how it was at `run start`"
+        )
+    result = lint.lint_changes(run.root, run.config, [p for p in changes if p not in outside])
+    if result.diagnostics:
+        listed = "\n      ".join(str(d) for d in result.diagnostics)
+        problems.append(
+            f"lint on changed lines: {len(result.diagnostics)} problem(s):\n      {listed}"
+        )
+    if problems:
+        return Step(problems, result.notes)
+
+    def reset(state: dict) -> None:
+        state["dispatch"] = None
+
+    return Step(
+        to="review",
+        notes=result.notes,
+        change=_move(run, "review", reset),
+        message=f"{len(changes)} changed file(s), all in scope, lint clean: run "
+        "`cc-pack dispatch` to choose the reviewers",
+    )
+
+
+# --- review ------------------------------------------------------------------------------------
+
+
+def contract_status(run: Run) -> tuple[dict[str, bool], list[dict]]:
+    """Dispatched reviewer -> has a valid contract this iteration; and those records."""
+    dispatched = run.state["dispatch"] or {}
+    records = findings.for_iteration(findings.load_records(run.rdir), run.state["iteration"])
+    good = [r for r in records if findings.usable(r)]
+    names = {findings.record_reviewer(r) for r in good}
+    return {name: name in names for name in dispatched.get("reviewers", [])}, records
+
+
+def _loop_or_fail(run: Run, blockers: list[dict], why: str) -> Step:
+    """Back to implement with the fix list while iterations remain, else FAIL."""
+    iteration, cap = run.state["iteration"], run.state["max_iterations"]
+    if iteration < cap:
+
+        def again(state: dict) -> None:
+            state["iteration"] = iteration + 1
+            state["fix_list"] = blockers
+            state["dispatch"] = None
+
+        return Step(
+            to="implement",
+            change=_move(run, "implement", again, reason=why),
+            message=f"{why}: back to implement for iteration {iteration + 1} of {cap} "
+            "with the fix list (`cc-pack run status` shows it)",
+        )
+
+    def fail(state: dict) -> None:
+        state["status"] = "FAIL"
+        state["blockers"] = blockers
+
+    return Step(
+        to="report",
+        change=_move(run, "report", fail, reason=why),
+        message=f"{why} and the iteration cap ({cap}) is reached: the run FAILED; "
+        "report.md lists the blockers with their evidence",
+    )
+
+
+def review_gate(run: Run) -> Step:
+    dispatched = run.state["dispatch"]
+    if dispatched is None or dispatched["iteration"] != run.state["iteration"]:
+        return Step(
+            [
+                f"no reviewers dispatched for iteration {run.state['iteration']}: "
+                "run `cc-pack dispatch` and then the reviewers it names"
+            ]
+        )
+    have, records = contract_status(run)
+    missing = [name for name, ok in have.items() if not ok]
+    if missing:
+        invalid = [
+            r for r in records if not findings.usable(r) and findings.record_reviewer(r) in missing
+        ]
+        detail = "".join(
+            f"\n      {r['agent_id']} ({findings.record_reviewer(r)}) is invalid: "
+            f"{'; '.join(r.get('errors') or ['contract does not match'])}"
+            for r in invalid
+        )
+        return Step(
+            [
+                f"no valid findings contract for iteration {run.state['iteration']} from: "
+                f"{', '.join(missing)}; run them (their final message is the contract; the "
+                f"SubagentStop hook stores it) or add one with `cc-pack findings add FILE`" + detail
+            ]
+        )
+    notes = [] if have else ["no reviewable changes: every changed file matches dispatch.skip"]
+    aggregated = findings.aggregate(
+        [r for r in records if findings.usable(r)], run.state["iteration"]
+    )
+    blockers = findings.blocking(aggregated)
+    if blockers:
+        step = _loop_or_fail(run, blockers, f"{len(blockers)} CRITICAL/HIGH finding(s)")
+        step.notes = notes
+        return step
+    counts = aggregated["counts"]
+    return Step(
+        to="verify",
+        notes=notes,
+        change=_move(run, "verify"),
+        message=f"review passed (0 CRITICAL, 0 HIGH; {counts['MEDIUM']} MEDIUM, "
+        f"{counts['LOW']} LOW): `cc-pack run advance` runs the tests",
+    )
+
+
+# --- verify ------------------------------------------------------------------------------------
+
+
+def verify_gate(run: Run) -> Step:
+    argv = verify.command(run.root, run.config.get("test_command"))
+    outcome = verify.run(run.root, argv, run.path("verify.log"))
+    record = {
+        "command": " ".join(argv),
+        "exit_code": outcome.exit_code,
+        "seconds": round(outcome.seconds, 2),
+        "log": run.rel("verify.log"),
+    }
+
+    def log(state: dict) -> None:
+        event(state, "verify", **record)
+
+    if outcome.passed:
+
+        def passed(state: dict) -> None:
+            log(state)
+            state["status"] = "PASS"
+
+        return Step(
+            to="report",
+            change=_move(run, "report", passed),
+            message=f"tests passed ({record['command']}): the run PASSED",
+        )
+    result = "timed out" if outcome.exit_code is None else f"exit {outcome.exit_code}"
+    blocker = {
+        "severity": "HIGH",
+        "source": "verify",
+        "file": None,
+        "line": None,
+        "message": f"the test command failed ({result}): {record['command']}",
+        "evidence": outcome.tail,
+        "log": record["log"],
+    }
+    step = _loop_or_fail(run, [blocker], f"tests failed ({result})")
+    inner = step.change
+
+    def with_log(state: dict) -> None:
+        inner(state)
+        log(state)
+
+    step.change = with_log
+    return step
+
+
+GATES: dict[str, Callable[[Run], Step]] = {
+    "research": research_gate,
+    "plan": plan_gate,
+    "approval": approval_gate,
+    "implement": implement_gate,
+    "review": review_gate,
+    "verify": verify_gate,
+}
+
+
+def gate(run: Run) -> Step:
+    if store.is_final(run.state):
+        return Step(
+            [
+                f"the run has ended ({run.state['status']}): there is nothing to advance; "
+                "start a new one with `cc-pack run start TASK`"
+            ]
+        )
+    if run.phase in ("implement", "review", "verify") and (
+        run.state["approval"]["status"] == "rejected"
+    ):
+        return rejected(run)
+    return GATES[run.phase](run)
+
+
+# --- the next legal step -----------------------------------------------------------------------
+
+
+def retry_hint(run: Run) -> str:
+    """The fix printed under a refused gate."""
+    if run.phase == "approval" and run.state["approval"]["status"] in ("none", "pending"):
+        return "end your turn now; after the human answered, run `cc-pack run advance`"
+    if run.phase in ("research", "plan") and run.state["status"] == "active":
+        return (
+            f"fix what is listed, record it again (`cc-pack run record {run.phase} FILE`), "
+            "then `cc-pack run advance`"
+        )
+    return next_step(run)
+
+
+def next_step(run: Run) -> str:
+    """The exact next thing to do, for ``run status`` and the handoff packet."""
+    state = run.state
+    phase = state["phase"]
+    if state["status"] == "PASS":
+        return f"done: the run PASSED; `cc-pack report` prints {run.rel('report.md')}"
+    if state["status"] == "FAIL":
+        return (
+            f"the run FAILED with {len(state['blockers'])} blocker(s): `cc-pack report` "
+            "shows them; a new attempt starts with `cc-pack run start TASK`"
+        )
+    if state["status"] == "aborted":
+        return "the run was aborted: start a new one with `cc-pack run start TASK`"
+    if phase in ("implement", "review", "verify") and state["approval"]["status"] == "rejected":
+        return "`cc-pack run advance` (the human rejected the plan: the run goes back to plan)"
+    if phase == "research":
+        if run.path("research.md").is_file():
+            return "`cc-pack run advance`"
+        return (
+            "write research.md (sections Key files, Risks, Open questions), "
+            "`cc-pack run record research research.md`, then `cc-pack run advance`"
+        )
+    if phase == "plan":
+        last = state["history"][-1]
+        rejected = last.get("event") == "advance" and last.get("from") == "approval"
+        prefix = (
+            f"revise the plan for the human's feedback ({last.get('feedback')}); "
+            if rejected
+            else ""
+        )
+        if state["plan"] is None or rejected:
+            return (
+                prefix + "`cc-pack run record plan plan.md` (one ```json block with the "
+                "steps), then `cc-pack run advance`"
+            )
+        return "`cc-pack run advance`"
+    if phase == "approval":
+        if state["approval"]["status"] in ("approved", "rejected"):
+            return "`cc-pack run advance`"
+        return WAIT_FOR_HUMAN
+    if phase == "implement":
+        fixes = " (fix the fix list first)" if state["fix_list"] else ""
+        return f"implement the plan's steps inside the scope{fixes}, then `cc-pack run advance`"
+    if phase == "review":
+        if state["dispatch"] is None or state["dispatch"]["iteration"] != state["iteration"]:
+            return "`cc-pack dispatch`, then run the reviewers it names in parallel"
+        have, _ = contract_status(run)
+        missing = [n for n, ok in have.items() if not ok]
+        if missing:
+            return (
+                f"run the reviewers {', '.join(missing)} in parallel (each returns the "
+                "findings contract), then `cc-pack run advance`"
+            )
+        return "`cc-pack run advance`"
+    return "`cc-pack run advance` (runs the test command and writes verify.log)"

@@ -1,0 +1,220 @@
+"""The run report in three forms from one model: ``report.json`` for machines, ``report.sarif``
+(SARIF 2.1.0) for code-scanning tools, ``report.md`` for the human."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import quote
+
+from cc_pack import __version__, findings
+from cc_pack import pack as _pack  # noqa: F401 - puts hooks/ (store, globs) on sys.path
+from cc_pack.state import Run, now
+
+# isort: split
+import store
+
+SARIF_SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+SARIF_LEVELS = {"CRITICAL": "error", "HIGH": "error", "MEDIUM": "warning", "LOW": "note"}
+DEFAULT_RULE = "cc-pack/review"
+ARTIFACTS = (
+    "research.md",
+    "plan.md",
+    "plan.json",
+    "verify.log",
+    "report.md",
+    "report.json",
+    "report.sarif",
+)
+FORMATS = ("md", "json", "sarif")
+
+
+def build(run: Run) -> dict:
+    state = run.state
+    aggregated = findings.aggregate(
+        findings.for_iteration(findings.load_records(run.rdir), state["iteration"]),
+        state["iteration"],
+    )
+    verify = next((e for e in reversed(state["history"]) if e["event"] == "verify"), None)
+    final = store.is_final(state)
+    artifacts = {
+        name: run.rel(name)
+        for name in ARTIFACTS
+        if run.path(name).exists() or (final and name.startswith("report."))
+    }
+    return {
+        "status": state["status"],
+        "task": state["task"],
+        "run_id": state["run_id"],
+        "phase": state["phase"],
+        "iterations": state["iteration"],
+        "max_iterations": state["max_iterations"],
+        "counts": aggregated["counts"],
+        "findings": aggregated["findings"],
+        "reviewers": aggregated["reviewers"],
+        "blockers": state["blockers"],
+        "verify": None
+        if verify is None
+        else {k: verify.get(k) for k in ("command", "exit_code", "seconds", "log")},
+        "scope": state["scope"]["patterns"],
+        "artifacts": artifacts,
+        "generated_at": now(),
+    }
+
+
+def to_json(report: dict) -> str:
+    return json.dumps(report, indent=2) + "\n"
+
+
+def to_sarif(report: dict) -> str:
+    rules: dict[str, dict] = {}
+    results = []
+    for item in report["findings"]:
+        rule = item.get("rule_id") or DEFAULT_RULE
+        rules.setdefault(
+            rule,
+            {
+                "id": rule,
+                "shortDescription": {"text": "reviewer finding" if rule == DEFAULT_RULE else rule},
+            },
+        )
+        region = {
+            "startLine": item["line"],
+            "endLine": max(item.get("end_line", item["line"]), item["line"]),
+        }
+        properties = {
+            "severity": item["severity"],
+            "reviewers": item["reviewers"],
+            "evidence": item["evidence"],
+        }
+        if item.get("suggested_fix"):
+            properties["suggestedFix"] = item["suggested_fix"]
+        results.append(
+            {
+                "ruleId": rule,
+                "level": SARIF_LEVELS[item["severity"]],
+                "message": {"text": item["message"]},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {
+                                "uri": quote(item["file"]),
+                                "uriBaseId": "%SRCROOT%",
+                            },
+                            "region": region,
+                        }
+                    }
+                ],
+                "properties": properties,
+            }
+        )
+    sarif = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "cc-pack",
+                        "version": __version__,
+                        "rules": list(rules.values()),
+                    }
+                },
+                "automationDetails": {"id": f"cc-pack/{report['run_id']}"},
+                "results": results,
+                "properties": {
+                    "status": report["status"],
+                    "task": report["task"],
+                    "iterations": report["iterations"],
+                    "counts": report["counts"],
+                },
+            }
+        ],
+    }
+    return json.dumps(sarif, indent=2) + "\n"
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(report: dict) -> str:
+    counts = report["counts"]
+    out = [
+        f"# cc-pack report: {report['status']}",
+        "",
+        f"**Task:** {report['task']}",
+        "",
+        f"Run `{report['run_id']}`: status **{report['status']}**, phase {report['phase']}, "
+        f"iteration {report['iterations']} of {report['max_iterations']}.",
+        "",
+        "| CRITICAL | HIGH | MEDIUM | LOW |",
+        "|---|---|---|---|",
+        "| " + " | ".join(str(counts[s]) for s in findings.SEVERITIES) + " |",
+        "",
+    ]
+    verify = report.get("verify")
+    if verify:
+        result = "timed out" if verify["exit_code"] is None else f"exit {verify['exit_code']}"
+        out += [f"Tests: `{verify['command']}` → {result} (log: `{verify['log']}`).", ""]
+    out += ["## Findings", ""]
+    if report["findings"]:
+        out += ["| severity | location | message | reviewers |", "|---|---|---|---|"]
+        for item in report["findings"]:
+            where = f"{item['file']}:{item['line']}"
+            out.append(
+                f"| {item['severity']} | `{_cell(where)}` | {_cell(item['message'])} | "
+                f"{_cell(', '.join(item['reviewers']))} |"
+            )
+    else:
+        out.append("No findings.")
+    out.append("")
+    serious = [f for f in report["findings"] if f["severity"] in findings.BLOCKING]
+    if serious:
+        out += ["## Evidence (CRITICAL and HIGH)", ""]
+        for item in serious:
+            out += [
+                f"### {item['severity']} `{item['file']}:{item['line']}`: {item['message']}",
+                "",
+                _quote(item["evidence"]),
+                "",
+            ]
+            if item.get("suggested_fix"):
+                out += [f"Suggested fix: {item['suggested_fix']}", ""]
+    if report["blockers"]:
+        out += ["## Blockers", ""]
+        for item in report["blockers"]:
+            where = f"`{item['file']}:{item['line']}` " if item.get("file") else ""
+            out += [
+                f"- **{item.get('severity', 'HIGH')}** {where}{item.get('message', '')}",
+                "",
+                _quote(item.get("evidence", "")),
+                "",
+            ]
+    out += ["## Artifacts", ""]
+    out += [f"- {name}: `{path}`" for name, path in report["artifacts"].items()]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _quote(text: str) -> str:
+    return "\n".join(f"> {line}" if line else ">" for line in (text or "(none)").splitlines())
+
+
+RENDERERS = {"md": to_markdown, "json": to_json, "sarif": to_sarif}
+
+
+def render(report: dict, fmt: str) -> str:
+    return RENDERERS[fmt](report)
+
+
+def write_all(run: Run) -> list[Path]:
+    """report.md, report.json and report.sarif in the run directory."""
+    report = build(run)
+    written = []
+    for fmt in FORMATS:
+        target = run.path(f"report.{fmt}")
+        store.write_atomic(str(target), render(report, fmt))
+        written.append(target)
+    return written
