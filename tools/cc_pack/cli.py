@@ -8,7 +8,6 @@ import importlib
 import click
 
 from cc_pack import __version__
-from cc_pack import pack as _pack  # noqa: F401 - puts the shared stdlib modules on sys.path
 
 # name -> (module in cc_pack.commands, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {

@@ -3,10 +3,8 @@ to globs of changed files; files matching ``dispatch.skip`` call for nobody."""
 
 from __future__ import annotations
 
-from cc_pack import pack as _pack  # noqa: F401 - puts hooks/ (store, globs) on sys.path
-
-# isort: split
 import globs
+from cc_pack import pack as _pack  # noqa: F401 - puts hooks/ (store, globs) on sys.path
 
 
 def choose(config: dict, changed: list[str]) -> tuple[list[str], list[str]]:

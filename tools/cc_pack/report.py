@@ -7,12 +7,10 @@ import json
 from pathlib import Path
 from urllib.parse import quote
 
+import store
 from cc_pack import __version__, findings
 from cc_pack import pack as _pack  # noqa: F401 - puts hooks/ (store, globs) on sys.path
 from cc_pack.state import Run, now
-
-# isort: split
-import store
 
 SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

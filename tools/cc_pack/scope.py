@@ -6,12 +6,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import globs
 from cc_pack import gitchanges
 from cc_pack import pack as _pack  # noqa: F401 - puts hooks/ (store, globs) on sys.path
 from cc_pack.errors import CheckFailed
-
-# isort: split
-import globs
 
 # Phases in which the scope may still change; afterwards only a new approval widens it.
 OPEN_PHASES = ("research", "plan")

@@ -15,11 +15,9 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
+import store
 from cc_pack import pack
 from cc_pack.errors import CheckFailed, RunStateError
-
-# isort: split
-import store
 
 BACKUP_FIX = (
     "restore the previous version with `cc-pack run resume --from-backup`, "

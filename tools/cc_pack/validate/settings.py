@@ -7,20 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# The compiled-config defaults validate needs; tests check they equal cc_pack.config's.
-DEFAULTS = {
-    "spawn": {"allow_nesting": False},
-    "roles": {
-        "reviewers": [
-            "correctness-reviewer",
-            "security-reviewer",
-            "test-reviewer",
-            "maintainability-reviewer",
-        ],
-        "orchestrator": "orchestrate",
-    },
-    "validate": {"select": [], "ignore": [], "budget_tokens": 1500},
-}
+from roles import DEFAULT_CONFIG
+
+# The compiled-config defaults, shared with the hooks (stdlib; tests check they equal
+# cc_pack.config's).
+DEFAULTS = DEFAULT_CONFIG
 
 
 @dataclass(slots=True)
