@@ -1,5 +1,6 @@
 """SK: skills (``skills/<dir>/SKILL.md``) and the ``skills:`` an agent preloads. The runtime name
-of a skill is its directory name; a preloaded skill that does not resolve is silently skipped."""
+of a skill is its directory name; a preloaded skill that does not resolve, or that the model may
+not invoke (``disable-model-invocation: true``), is silently skipped."""
 
 from __future__ import annotations
 
@@ -66,6 +67,18 @@ RULES = (
         "use {allowed}",
         "---\ndescription: House style.\ncontext: background\n---\n",
     ),
+    Rule(
+        "SK008",
+        "error",
+        "preloaded skill is not model-invocable",
+        "skills entry {entry!r} names a skill with `disable-model-invocation: true`; Claude Code "
+        "preloads only skills the model may invoke, so it silently skips this one",
+        "drop the entry, or remove `disable-model-invocation: true` from {skill} (to keep it out "
+        "of the / menu, use `user-invocable: false`: such skills are still preloaded)",
+        "skills/gates/SKILL.md: disable-model-invocation: true\n"
+        "agents/checker.md:\n---\nname: checker\ndescription: Checks.\ntools: Read\n"
+        "skills: [gates]\n---\n",
+    ),
 )
 
 _SKILL_DIR_REF = re.compile(r"\$\{CLAUDE_SKILL_DIR\}/([^\s\"'`()<>\]\[]+)")
@@ -102,6 +115,14 @@ def prompt_values(doc, emit, code: str) -> None:
 
 def check(unit, emit) -> None:
     names = {skill.name for skill in unit.skills if skill.doc is not None}
+    # preloading resolves through the skills the model may invoke (Claude Code 2.1.197)
+    model_hidden = {
+        skill.name: skill.doc.path
+        for skill in unit.skills
+        if skill.doc is not None
+        and isinstance(skill.doc.data, dict)
+        and skill.doc.data.get("disable-model-invocation") is True
+    }
     for skill in unit.skills:
         doc = skill.doc
         if doc is None:
@@ -146,6 +167,14 @@ def check(unit, emit) -> None:
                     entry=entry,
                     scope=_scope(unit),
                     fix=f"use the directory name of one of its skills ({known})",
+                )
+            elif bare in model_hidden:
+                emit(
+                    "SK008",
+                    doc.path,
+                    doc.item_pos("skills", index, entry),
+                    entry=entry,
+                    skill=relative(model_hidden[bare], unit.root),
                 )
 
 
