@@ -21,6 +21,8 @@ def run_cli(
     full_env = dict(os.environ)
     full_env.pop("CLAUDECODE", None)
     full_env.pop("CLAUDE_PROJECT_DIR", None)
+    for name in ("CLAUDE_CODE_SESSION_ID", "CLAUDE_CODE_ENTRYPOINT", "CLAUDE_CODE_EXECPATH"):
+        full_env.pop(name, None)  # a suite run from a Claude Code session must not look inside
     full_env.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "cc_pack", *args],

@@ -72,8 +72,8 @@ def research_gate(run: Run) -> Step:
     if not path.is_file():
         return Step(
             [
-                "research.md is missing: write it with the sections Key files, Risks, "
-                "Open questions and save it with `cc-pack run record research FILE`"
+                "research.md is missing: record the research (sections Key files, Risks, "
+                f"Open questions) with {record_hint('research')}"
             ]
         )
     titles = headings(path.read_text(encoding="utf-8", errors="replace"))
@@ -145,7 +145,7 @@ def rejected(run: Run) -> Step:
         to="plan",
         change=_move(run, "plan", reopen, feedback=feedback),
         message=f"the human rejected the plan: {feedback}\nrevise the plan, record "
-        "it with `cc-pack run record plan FILE` and `cc-pack run advance`",
+        f"it with {record_hint('plan')}, then `cc-pack run advance`",
     )
 
 
@@ -385,13 +385,23 @@ def gate(run: Run) -> Step:
 # --- the next legal step -----------------------------------------------------------------------
 
 
+def record_hint(kind: str) -> str:
+    """The record command the session can run: a heredoc on stdin, as the orchestrate skill does,
+    because before implement the scope guard lets it write no file (``run record KIND FILE``
+    stays for terminals and CI; ``--help`` shows both)."""
+    return (
+        f"`cc-pack run record {kind} - <<'CC_PACK_ARTIFACT'`, the {kind} text, then a line "
+        "`CC_PACK_ARTIFACT`"
+    )
+
+
 def retry_hint(run: Run) -> str:
     """The fix printed under a refused gate."""
     if run.phase == "approval" and run.state["approval"]["status"] in ("none", "pending"):
         return "end your turn now; after the human answered, run `cc-pack run advance`"
     if run.phase in ("research", "plan") and run.state["status"] == "active":
         return (
-            f"fix what is listed, record it again (`cc-pack run record {run.phase} FILE`), "
+            f"fix what is listed, record it again ({record_hint(run.phase)}), "
             "then `cc-pack run advance`"
         )
     return next_step(run)
@@ -416,8 +426,8 @@ def next_step(run: Run) -> str:
         if run.path("research.md").is_file():
             return "`cc-pack run advance`"
         return (
-            "write research.md (sections Key files, Risks, Open questions), "
-            "`cc-pack run record research research.md`, then `cc-pack run advance`"
+            "write the research (sections Key files, Risks, Open questions), record it with "
+            f"{record_hint('research')}, then `cc-pack run advance`"
         )
     if phase == "plan":
         last = state["history"][-1]
@@ -429,8 +439,8 @@ def next_step(run: Run) -> str:
         )
         if state["plan"] is None or rejected:
             return (
-                prefix + "`cc-pack run record plan plan.md` (one ```json block with the "
-                "steps), then `cc-pack run advance`"
+                prefix + f"record the plan (one ```json block with the steps) with "
+                f"{record_hint('plan')}, then `cc-pack run advance`"
             )
         return "`cc-pack run advance`"
     if phase == "approval":

@@ -168,7 +168,7 @@ def _project_path(path: str, where: str, root: Path, problems: list[str]) -> str
 def check(plan: dict | None) -> list[str]:
     """What stops the plan gate, each with the change to make. Empty: the plan passes."""
     if plan is None:
-        return ["no plan recorded: `cc-pack run record plan plan.md`"]
+        return ["no plan recorded yet"]
     steps = plan["steps"]
     if not steps:
         return ["the plan has no steps"]

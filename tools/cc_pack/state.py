@@ -246,6 +246,15 @@ def restore_backup(root: Path) -> Run:
     rdir = active_dir(root)
     if rdir is None:
         raise RunStateError("no active run to restore", "start one with `cc-pack run start TASK`")
+    try:
+        load(rdir)
+    except (RunStateError, store.StateError):
+        pass
+    else:  # rolling a sound state back one write could undo the human's rejection
+        raise CheckFailed(
+            "state.json is sound: there is nothing to restore (the backup is one write older)",
+            "`cc-pack run resume` re-checks the run without replacing its state",
+        )
     prev = rdir / "state.prev.json"
     if not prev.exists():
         raise RunStateError(

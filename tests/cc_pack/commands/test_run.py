@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -75,9 +76,29 @@ def test_second_start_is_refused_while_a_run_is_active(proj: Project):
     assert "fix: finish it, or end it with `cc-pack run abort`" in err
 
 
-def test_auto_approve_is_refused_inside_claude_code(proj: Project):
-    err = proj.refused(1, "run", "start", "t", "--auto-approve", env={"CLAUDECODE": "1"})
-    assert "--auto-approve is refused inside a Claude Code session (CLAUDECODE=1)" in err
+@pytest.mark.parametrize(
+    "marker",
+    [
+        "CLAUDECODE=1",
+        "CLAUDE_CODE_SESSION_ID=s-1",
+        "CLAUDE_CODE_ENTRYPOINT=sdk-cli",
+        "CLAUDE_CODE_EXECPATH=/opt/claude",
+    ],
+)
+def test_auto_approve_is_refused_inside_claude_code(proj: Project, marker: str):
+    """Defence in depth behind the scope guard: any variable Claude Code gives its Bash tool
+    is enough (a model may unset one or two of them)."""
+    name, _, value = marker.partition("=")
+    err = proj.refused(1, "run", "start", "t", "--auto-approve", env={name: value})
+    assert f"--auto-approve is refused inside a Claude Code session ({marker})" in err
+    assert not (proj.root / ".claude/cc-pack/active.json").exists()
+
+
+@pytest.mark.parametrize("flag", ["--auto", "--auto-a", "--auto-approve=1"])
+def test_auto_approve_has_no_abbreviation(proj: Project, flag: str):
+    """The scope guard also denies these forms; the CLI (click) takes none of them as the flag."""
+    err = proj.refused(2, "run", "start", flag, "t")
+    assert "No such option" in err or "does not take a value" in err
     assert not (proj.root / ".claude/cc-pack/active.json").exists()
 
 
@@ -87,6 +108,58 @@ def test_there_is_no_approve_verb(proj: Project):
         err = proj.refused(2, *args)
         assert "No such command 'approve'" in err
     assert proj.state()["approval"]["status"] == "none"
+
+
+# --- recording from the session ---------------------------------------------------------------
+
+# Before implement the scope guard lets the session write no file: every hint names the stdin form.
+STDIN_HINT = re.compile(
+    r"`(cc-pack run record (research|plan) - <<'CC_PACK_ARTIFACT')`, the \2 text, "
+    r"then a line `CC_PACK_ARTIFACT`"
+)
+
+
+def _record_as_hinted(proj: Project, hint: str, kind: str, text: str) -> str:
+    """Run the record command ``hint`` names as the session's Bash tool would (heredoc)."""
+    found = STDIN_HINT.search(hint)
+    assert found and found.group(2) == kind, hint
+    assert " FILE" not in hint and f"{kind}.md`" not in hint, hint
+    script = f"{found.group(1)}\n{text.rstrip()}\nCC_PACK_ARTIFACT\n"
+    done = subprocess.run(
+        ["bash", "-c", script], cwd=proj.root, env=proj.env(), capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_hints_record_artifacts_on_stdin(proj: Project):
+    start = proj.ok("run", "start", "t").stderr
+    status = proj.ok("run", "status").stdout
+    refused = proj.refused(1, "run", "advance")
+    assert "research.md is missing" in refused
+    for hint in (start, status, refused):
+        STDIN_HINT.search(hint) or pytest.fail(hint)
+    done = _record_as_hinted(proj, start, "research", "# R\n## Key files\n")
+    assert "recorded research.md" in done
+    retry = proj.refused(1, "run", "advance")
+    assert "lacks the sections: Risks, Open questions" in retry
+    _record_as_hinted(proj, retry, "research", RESEARCH)
+    moved = proj.ok("run", "advance").stdout
+    assert "research -> plan" in moved
+    no_plan = proj.refused(1, "run", "advance")
+    assert "no plan recorded yet" in no_plan
+    done = _record_as_hinted(proj, moved, "plan", json.dumps(PLAN))
+    assert "recorded plan.json" in done
+    assert "plan.md" in proj.ok("run", "record", "--help").stdout  # the FILE form stays
+    assert "FILE|-" in proj.ok("run", "record", "--help").stdout
+
+
+def test_rejection_hint_records_on_stdin(at):
+    proj = at("approval")
+    proj.reject("split S1")
+    message = proj.ok("run", "advance").stdout
+    _record_as_hinted(proj, message, "plan", json.dumps(PLAN))
+    assert proj.state()["plan"] == PLAN
 
 
 # --- research ----------------------------------------------------------------------------------
@@ -477,3 +550,19 @@ def test_resume_rebinds_to_the_new_session(proj: Project):
     assert proj.state()["session_id"] == "new"
     proj.ok("run", "resume")
     assert proj.state()["session_id"] is None
+
+
+def test_from_backup_cannot_roll_back_a_sound_state(at):
+    """state.prev.json is one write older: restoring it over a sound state would undo the
+    human's rejection recorded by the hook. Only a corrupt state.json is replaced."""
+    proj = at("implement")
+    proj.reject("wrong files")
+    before = (proj.rdir / "state.json").read_text()
+    assert json.loads((proj.rdir / "state.prev.json").read_text())["approval"]["status"] == (
+        "approved"
+    )
+    err = proj.refused(1, "run", "resume", "--from-backup")
+    assert "state.json is sound: there is nothing to restore" in err
+    assert "`cc-pack run resume` re-checks the run" in err
+    assert (proj.rdir / "state.json").read_text() == before
+    assert not list(proj.rdir.glob("state.broken-*.json"))

@@ -25,8 +25,22 @@ def command() -> None:
     """Start, inspect, advance, resume or abort an orchestration run."""
 
 
-def _inside_claude_code() -> bool:
-    return os.environ.get("CLAUDECODE") == "1" or bool(os.environ.get("CLAUDE_CODE_SESSION_ID"))
+# What Claude Code sets for its Bash tool's commands (facts.md). The scope guard denies the call
+# itself in every form it can see; this catches a bare call that reaches the CLI anyway.
+SESSION_MARKERS = (
+    "CLAUDECODE",
+    "CLAUDE_CODE_SESSION_ID",
+    "CLAUDE_CODE_ENTRYPOINT",
+    "CLAUDE_CODE_EXECPATH",
+)
+
+
+def _inside_claude_code() -> str | None:
+    """``NAME=value`` of the first session marker set, or None."""
+    for name in SESSION_MARKERS:
+        if os.environ.get(name):
+            return f"{name}={os.environ[name]}"
+    return None
 
 
 @command.command("start")
@@ -47,9 +61,10 @@ def start(task: str, max_iterations: int | None, auto_approve: bool) -> None:
     """Start a run for TASK, make it active (phase research) and print its id."""
     if not task.strip():
         raise InputError("TASK is empty", 'describe the task: `cc-pack run start "add X"`')
-    if auto_approve and _inside_claude_code():
+    marker = _inside_claude_code() if auto_approve else None
+    if marker:
         raise CheckFailed(
-            "--auto-approve is refused inside a Claude Code session (CLAUDECODE=1): "
+            f"--auto-approve is refused inside a Claude Code session ({marker}): "
             "only the human approves a plan",
             "start without it and let the human type `/orchestrate approve`; "
             "headless CI runs `cc-pack run start --auto-approve` outside Claude Code",
@@ -119,7 +134,18 @@ def _read_source(source: str) -> str:
 @click.argument("source", metavar="FILE|-")
 @handle_errors
 def record(kind: str, source: str) -> None:
-    """Save a phase artifact (research.md, or plan.md with its plan.json) into the run dir."""
+    """Save a phase artifact (research.md, or plan.md with its plan.json) into the run dir.
+
+    FILE is a Markdown file (a plan may also be the bare JSON); `-` reads stdin. Inside a
+    Claude Code session use stdin, as a heredoc: before implement the scope guard lets the
+    session write no file.
+
+    \b
+      cc-pack run record plan plan.md
+      cc-pack run record research - <<'CC_PACK_ARTIFACT'
+      ...
+      CC_PACK_ARTIFACT
+    """
     root = open_project()
     run = runstate.load_active(root)
     if store.is_final(run.state) or run.phase != kind:
@@ -221,7 +247,8 @@ def advance(as_json: bool) -> None:
 @click.option(
     "--from-backup",
     is_flag=True,
-    help="replace a corrupt state.json by state.prev.json (after validating it)",
+    help="replace a corrupt state.json by state.prev.json (after validating it); refused while "
+    "state.json is sound",
 )
 @handle_errors
 def resume(from_backup: bool) -> None:
