@@ -6,7 +6,8 @@
   ``paths``; ``recursive`` when a whole directory tree is written);
 * ``opaque``: why some part cannot be analysed (``python -c``, ``bash -c``, ``eval``, ``xargs`` with
   a writing command, ``find -exec``, a write target that only a shell expansion knows, ...);
-* ``cli``: argv of each ``cc-pack`` call (the CLI is the only legal writer of the run state).
+* ``cli``: the words of each ``cc-pack`` call, program first (the CLI is the only legal writer of
+  the run state, and some of its commands are the human's).
 
 Programs not listed in ``WRITERS`` and not interpreters running inline code are treated as
 running code whose writes the scope guard cannot see: they pass, and the Bash audit (git status
@@ -46,7 +47,7 @@ class Analysis:
     def __init__(self):
         self.writes: list[Write] = []
         self.opaque: list[str] = []
-        self.cli: list[list[str]] = []
+        self.cli: list[list[Word]] = []
         self.runs_code: list[str] = []  # programs that may write what nobody can see beforehand
         self.links: list[str] = []  # what new links point at (a link into the state dir writes it)
 
@@ -88,7 +89,7 @@ def _simple(cmd: Command, result: Analysis) -> None:
         result.opaque.append(f"the command name {words[0].text!r} is only known to the shell")
         return
     if name == "cc-pack":
-        result.cli.append([w.text for w in words])
+        result.cli.append(words)
         return
     handler = WRITERS.get(name) or _interpreter_handler(name)
     if handler is not None:
@@ -197,7 +198,7 @@ def _strip_prefix(words: list[Word], result: Analysis) -> list[Word] | None:
         if "=" in text and not text.startswith("=") and _is_name(text.split("=", 1)[0]):
             i += 1
             continue
-        wrapper = WRAPPERS.get(text)
+        wrapper = WRAPPERS.get(os.path.basename(text))  # /usr/bin/env is env
         if wrapper is None:
             break
         i = wrapper(words, i + 1)
@@ -707,8 +708,8 @@ def _interpreter(cmd: Command, words: list[Word], result: Analysis) -> None:
             continue
         if base in ("python", "pypy") and t == "-m" and k + 1 < len(words):
             module = words[k + 1].text
-            if module == "cc_pack":
-                result.cli.append(["cc-pack"] + [x.text for x in words[k + 2 :]])
+            if module.partition(".")[0] == "cc_pack":  # cc_pack, cc_pack.__main__, ...
+                result.cli.append(words[k + 1 :])
             else:
                 result.runs_code.append(f"{name} -m {module}")
             return
@@ -779,6 +780,11 @@ def _xargs(cmd: Command, words: list[Word], result: Analysis) -> None:
     if not inner:
         return  # echo by default
     name = os.path.basename(inner[0].text)
+    if name == "cc-pack":
+        unknown = Word()
+        unknown.text, unknown.expands = "<arguments from stdin>", True
+        result.cli.append([*inner, unknown])
+        return
     if name in WRITERS or _interpreter_handler(name) or name in WRAPPERS or inner[0].expands:
         result.opaque.append(f"xargs {name}: its arguments come from stdin")
 

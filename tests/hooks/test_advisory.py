@@ -18,6 +18,7 @@ from hookenv import REPO, run_hook
 import bash_audit
 import contract
 import contract_check
+import edit_lint
 import lint_after_edit
 import roles
 
@@ -121,7 +122,7 @@ def test_lint_missing_linter_and_timeout(project):
 
 def test_lint_text_format():
     out = "a.py:3:5: E1 bad thing\na.py:7: warn\nnoise\n"
-    assert lint_after_edit.parse_text(out) == [(3, 5, "", "E1 bad thing"), (7, 1, "", "warn")]
+    assert edit_lint.parse_text(out) == [(3, 5, "", "E1 bad thing"), (7, 1, "", "warn")]
 
 
 def test_lint_process(project):

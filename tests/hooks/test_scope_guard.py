@@ -13,6 +13,60 @@ import scope_guard
 
 W, E, N, M = "Write", "Edit", "NotebookEdit", "MultiEdit"
 
+# The human's CLI steps in every disguise the guard must see through, run or no run.
+HUMAN_ONLY_CALLS = [
+    "env -u CLAUDECODE cc-pack run start --auto-approve x",
+    "env -u CLAUDECODE -u CLAUDE_CODE_SESSION_ID cc-pack run start x --auto-approve",
+    "env CLAUDECODE= cc-pack run start --auto-approve x",
+    "CLAUDECODE= CLAUDE_CODE_SESSION_ID= cc-pack run start --auto-approve x",
+    "/usr/bin/env -i PATH=/usr/bin cc-pack run start --auto-approve x",
+    "unset CLAUDECODE; cc-pack run start --auto-approve x",
+    "python -m cc_pack run start --auto-approve x",
+    ".venv/bin/python3 -m cc_pack.__main__ run start --auto-approve x",
+    "{root}/skills/orchestrate/bin/cc-pack run start --auto-approve x",
+    "\"{root}/skills/orchestrate/bin/cc-pack\" run start 'x' --auto-approve",
+    "cc-pack run start --auto-approve=1 x",
+    "cc-pack run start --auto x",
+    "cc-pack run start --auto-a x",
+    "cc-pack run start -- --auto-approve",
+    'cc-pack run start "$TASK"',
+    "cc-pack run abort",
+    "env -u CLAUDECODE cc-pack run abort",
+    "python -m cc_pack run abort",
+    "cc-pack 'run' \"abort\"",
+    "cc\\-pack run abort",
+    "exec nohup cc-pack run abort",
+    "sudo -u me timeout 5 cc-pack run abort",
+    "{ cc-pack run abort; }",
+    "if true; then cc-pack run abort; fi",
+    'echo "$(cc-pack run abort)"',
+    "cc-pack run resume --from-backup",
+    "cc-pack run resume --from",
+    "{root}/skills/orchestrate/bin/cc-pack run resume --from-backup=yes",
+    'f(){ cc-pack "$@"; }; f run abort',
+    "c=cc-pack; $c run abort",
+    "$(echo cc-pack) run start --auto-approve x",
+    "bash -c 'cc-pack run abort'",
+    'sh -c "cc-pack run start --auto-approve x"',
+    "eval cc-pack run abort",
+    "echo abort | xargs cc-pack run",
+    "echo run abort | xargs cc-pack",
+    "find . -maxdepth 0 -exec cc-pack run abort \\;",
+    "uv run cc-pack run abort",
+    "python -Im cc_pack run abort",
+    "python -c \"from cc_pack.cli import main; main(['run', 'start', '--auto-approve', 'x'])\"",
+]
+# The session's own CLI steps: never mistaken for the human's.
+SESSION_CALLS = [
+    "cc-pack run start 'add --auto-approve docs'",
+    "cc-pack run status",
+    "cc-pack run resume",
+    "{root}/skills/orchestrate/bin/cc-pack run advance --json",
+    "cc-pack run record plan - <<'CC_PACK_ARTIFACT'\n# abort? --auto-approve\nCC_PACK_ARTIFACT",
+    "python -m cc_pack run status",
+    "echo run status | xargs -n2 echo",
+]
+
 # (tool, path or command[, cwd relative to the project]) that must be DENIED during implement
 # with scope src/**, tests/test_app.py, docs/*.md
 DENIED = [
@@ -85,6 +139,7 @@ DENIED = [
     ("Bash", "cc-pack run start 'task' --auto-approve"),
     ("Bash", "python -m cc_pack run abort"),
     ("Bash", "{root}/skills/orchestrate/bin/cc-pack run abort"),
+    *[("Bash", cmd) for cmd in HUMAN_ONLY_CALLS],
     ("Bash", "echo x > src/link_out/y"),
     ("Bash", "cp -r lib src/../docs"),
     ("Bash", "touch src/{a,b}.py lib/c.py"),
@@ -140,6 +195,7 @@ ALLOWED = [
     ("Bash", "cc-pack run status"),
     ("Bash", "cc-pack run advance --json"),
     ("Bash", "{root}/skills/orchestrate/bin/cc-pack run advance"),
+    *[("Bash", cmd) for cmd in SESSION_CALLS],
     ("Bash", "python -m pytest -x tests"),
     ("Bash", "echo hi > /dev/null"),
     ("Bash", "ls 2>/dev/null"),
@@ -237,8 +293,30 @@ def test_other_phases_write_nothing(tree, phase):
 def test_finished_run_no_longer_restricts(tree, status):
     tree.start(status=status)
     assert scope_guard.decide(_event(tree, (W, "setup.py"))).action == "allow"
-    assert scope_guard.decide(_event(tree, ("Bash", "cc-pack run abort"))).action == "allow"
     assert scope_guard.decide(_event(tree, (W, ".claude/cc-pack/x"))).action == "deny"
+
+
+@pytest.mark.parametrize("cmd", HUMAN_ONLY_CALLS, ids=[c[:40] for c in HUMAN_ONLY_CALLS])
+def test_human_only_cli_steps_are_denied_run_or_no_run(tree, cmd):
+    """A model could start a fresh auto-approved run when none is active, or act on a run that
+    another session (or nobody yet) drives: the guard denies these calls in every case."""
+    runs = [
+        None,
+        {"status": "PASS"},
+        {"phase": "plan", "session_id": "someone-else"},
+        {"phase": "approval"},
+    ]
+    for run in runs:
+        if run is not None:
+            tree.start(**run)
+        decision = scope_guard.decide(_event(tree, ("Bash", cmd)))
+        assert decision.action == "deny", (cmd, run)
+        assert "human" in decision.message and "own terminal" in decision.message
+
+
+@pytest.mark.parametrize("cmd", SESSION_CALLS, ids=[c[:40] for c in SESSION_CALLS])
+def test_session_cli_steps_pass_without_a_run(tree, cmd):
+    assert scope_guard.decide(_event(tree, ("Bash", cmd))).action == "allow"
 
 
 def test_no_run_allows_all_but_the_always_rules(tree):
