@@ -3,7 +3,8 @@
 Always: no nesting (a call carrying ``agent_id`` comes from a subagent; config
 ``spawn.allow_nesting`` lifts this) and never the orchestrator as a subagent. During an active run
 of this session, only the agents the phase allows: researchers in research, planners in plan,
-implementers in implement while iterations remain, the dispatched reviewers in review.
+implementers in implement while iterations remain, the dispatched reviewers in review. After
+this session's run FAILED at the iteration cap, no implementer: the fix loop is over.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import roles
 import runtime
 import session
+import store
 from runtime import BadEvent, Decision
 
 NEXT = "next legal step: `cc-pack run status`"
@@ -43,11 +45,33 @@ def evaluate(event: dict) -> tuple[Decision, session.RunView | None]:
         ), run
     state = run.state
     if state is None:
+        reason = _after_failure(run, name)
+        if reason:
+            return Decision.deny(f"cc-pack spawn gate: {reason}.", log=log), run
         return Decision.allow(log=log), run
     reason = _phase_refusal(state, name, run.config)
     if reason:
         return Decision.deny(f"cc-pack spawn gate: {reason}; {NEXT}.", log=log), run
     return Decision.allow(log=log), run
+
+
+def _after_failure(run: session.RunView, name: str) -> str | None:
+    """The run stays the active one after it FAILED (until a new start or an abort): an
+    implementer spawned now would be the loop past the cap that the gates forbid."""
+    if roles.role_of(name, run.config) != "implementer":
+        return None
+    found = store.active_state(run.project)
+    if found is None:
+        return None
+    ended = found[1]
+    if ended.get("status") != "FAIL" or not store.session_owns(ended, run.session_id):
+        return None
+    return (
+        f"run {ended.get('run_id')} FAILED at the iteration cap (iteration "
+        f"{ended.get('iteration')} of {ended.get('max_iterations')}); no implementer may follow. "
+        "Report the blockers (`cc-pack report`); only the human starts a new attempt "
+        "(`cc-pack run start TASK`)"
+    )
 
 
 def _phase_refusal(state: dict, name: str, config) -> str | None:

@@ -87,6 +87,22 @@ def test_no_run_allows_any_agent(project):
     assert spawn_gate.decide(agent_event(project, "Explore")).action == "allow"
 
 
+@pytest.mark.parametrize("status", ["FAIL", "PASS", "aborted"])
+def test_no_implementer_after_the_run_failed(project, status):
+    project.start(phase="report", status=status, iteration=3, blockers=[{"message": "m"}])
+    decision = spawn_gate.decide(agent_event(project, "cc-pack:implementer"))
+    if status == "FAIL":
+        assert decision.action == "deny", decision
+        assert "FAILED at the iteration cap (iteration 3 of 3)" in decision.message
+    else:
+        assert decision.action == "allow", decision.message
+    # other agents are the session's own business once the run has ended
+    assert spawn_gate.decide(agent_event(project, "general-purpose")).action == "allow"
+    # another session's failed run does not bind this one
+    other = agent_event(project, "implementer", session_id="sess-2")
+    assert spawn_gate.decide(other).action == "allow"
+
+
 def test_spawn_gate_process(project):
     project.start(phase="plan")
     env = {"CLAUDE_PROJECT_DIR": str(project.root)}

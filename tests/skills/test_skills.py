@@ -44,6 +44,13 @@ def test_orchestrate_runs_in_the_main_thread_and_only_by_the_human():
     assert meta["allowed-tools"] == "Bash(${CLAUDE_SKILL_DIR}/bin/cc-pack:*)"
 
 
+def test_orchestrate_spawns_agents_in_the_foreground():
+    # 2.1.330 runs Agent calls in the background by default: the orchestrator would advance
+    # before the subagents returned (verified with the e2e suite)
+    assert "`run_in_background: false`" in ORCHESTRATE.body
+    assert "without `model`, `run_in_background`" not in ORCHESTRATE.body
+
+
 def test_orchestrate_calls_the_cli_only_through_the_launcher():
     for block in re.findall(r"```bash\n(.*?)```", ORCHESTRATE.body, re.S):
         for line in block.splitlines():
