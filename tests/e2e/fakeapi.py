@@ -405,11 +405,14 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def _send(self, status: int, ctype: str, data: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client was killed mid-request (crash scenarios): nobody to answer
 
     def do_GET(self) -> None:
         with self.fake._lock:

@@ -301,6 +301,7 @@ class Claude:
         self.base_url = base_url
         self.extra_env = dict(env or {})
         self.transcripts: list[Transcript] = []
+        self._running: tuple[int, set[int]] | None = None  # (pid, children before it started)
         self.home.mkdir(parents=True, exist_ok=True)
         self.project.mkdir(parents=True, exist_ok=True)
 
@@ -352,6 +353,15 @@ class Claude:
             argv.append("--continue")
         return argv + list(extra or [])
 
+    def kill(self) -> bool:
+        """SIGKILL the running ``claude -p`` and everything it started, by PID (a crash in
+        mid-run; callable from a fake API thread while ``run`` waits). False: none running."""
+        running = self._running
+        if running is None:
+            return False
+        reap(*running)
+        return True
+
     def run(
         self,
         prompt: str | None = None,
@@ -384,6 +394,7 @@ class Claude:
             text=True,
             start_new_session=True,
         )
+        self._running = (proc.pid, known)
         timed_out = False
         try:
             out, err = proc.communicate(stdin_data, timeout=timeout)
@@ -392,6 +403,7 @@ class Claude:
             reap(proc.pid, known)
             out, err = proc.communicate()
         finally:
+            self._running = None
             # hooks and Bash commands may outlive claude, some in their own sessions
             reap(proc.pid, known)
             if proc.poll() is None:
