@@ -202,9 +202,11 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(pack):
 def test_explain_prints_the_rules_doc_which_is_up_to_date(cli):
     done = cli("validate", "--explain", "all")
     assert done.returncode == 0
-    assert done.stdout == (REPO / "tools" / "cc_pack" / "validate" / "RULES.md").read_text()
+    readme = (REPO / "README.md").read_text()
+    block = readme.split("a test keeps it in step -->\n", 1)[1].split("<!-- /rules -->", 1)[0]
+    assert done.stdout == block, "README's rule reference is stale: paste --explain all into it"
     for code, rule in rules.RULES.items():
-        assert f"### {code}\n\n**{rule.severity}**" in done.stdout
+        assert f"#### {code}\n\n**{rule.severity}**" in done.stdout
     one = cli("validate", "--explain", "hk006")
     assert one.stdout.startswith("### HK006") and "Fix: create <target>" in one.stdout
     assert cli("validate", "--explain", "XX001").returncode == 2
