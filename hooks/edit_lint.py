@@ -1,4 +1,4 @@
-"""Lint after edit (its hook file is ``lint_after_edit.py``): PostToolUse on Write|Edit|MultiEdit.
+"""Lint after edit (hook file ``lint_after_edit.py``): PostToolUse on Write|Edit|NotebookEdit.
 Advisory: fails silent.
 
 Runs the configured linter (``lint.linters``: first glob matching the project-relative path) on

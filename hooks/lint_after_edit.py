@@ -1,4 +1,4 @@
-"""Lint after edit hook, PostToolUse on Write|Edit|MultiEdit: see ``edit_lint``.
+"""Lint after edit hook, PostToolUse on Write|Edit|NotebookEdit: see ``edit_lint``.
 
 Claude Code runs this file as ``python3 -S lint_after_edit.py``; a script run that way is
 compiled on every start (only imported modules are cached as .pyc), so it stays this small

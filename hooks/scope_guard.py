@@ -1,4 +1,4 @@
-"""Scope guard hook, PreToolUse on Write|Edit|NotebookEdit|MultiEdit|Bash: see ``write_scope``.
+"""Scope guard hook, PreToolUse on Write|Edit|NotebookEdit|Bash: see ``write_scope``.
 
 Claude Code runs this file as ``python3 -S scope_guard.py``; a script run that way is
 compiled on every start (only imported modules are cached as .pyc), so it stays this small

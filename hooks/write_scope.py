@@ -1,5 +1,6 @@
 """The scope guard's rules (its hook file is ``scope_guard.py``): PreToolUse on
-Write|Edit|NotebookEdit|MultiEdit|Bash. Fails closed.
+Write|Edit|NotebookEdit|Bash (MultiEdit's shape is understood too, though no Claude Code version
+we test has that tool). Fails closed.
 
 Always, run or not: only the ``cc-pack`` CLI writes ``.claude/cc-pack/`` (any tool, any form,
 symlinks included); read-only roles (researchers, planners, reviewers) write nothing.

@@ -32,7 +32,8 @@ HOOKS: tuple[HookSpec, ...] = (
         "scope_guard.py",
         30,
         "writes only inside the approved scope during implement; none in other phases; "
-        "read-only roles never write; nothing writes the run-state dir",
+        "read-only roles never write; nothing but the CLI writes the run-state dir; "
+        "`run abort`, `--auto-approve` and `--from-backup` are the human's",
         "deny with the reason",
     ),
     HookSpec(
@@ -40,7 +41,8 @@ HOOKS: tuple[HookSpec, ...] = (
         "Agent|Task",
         "spawn_gate.py",
         30,
-        "no nesting; never the orchestrator as a subagent; only the agents the phase allows",
+        "no nesting; never the orchestrator as a subagent; only the agents the phase allows; "
+        "no implementer after the run failed at its iteration cap",
         "deny with the reason",
     ),
     HookSpec(
@@ -121,6 +123,20 @@ def settings_hooks(script_dir: str, python: str = "python3") -> dict:
         ]
         result.setdefault(spec.event, []).append(group)
     return result
+
+
+def readme_rows() -> list[str]:
+    """The rows of the README's hook table."""
+
+    def code(text: str) -> str:
+        return "`" + text.replace("|", "\\|") + "`"
+
+    rows = []
+    for spec in HOOKS:
+        matcher = code(spec.matcher) if spec.matcher else "(none)"
+        rule = spec.rule.replace("|", "\\|")
+        rows.append(f"| {code(spec.script)} | {spec.event} | {matcher} | {rule} | {spec.fail} |")
+    return rows
 
 
 def plugin_hooks_json() -> str:

@@ -336,3 +336,9 @@ def test_init_commits_cleanly_with_git(git_repo: Path):
     assert list((git_repo / ".claude/hooks/cc-pack/__pycache__").glob("*.pyc"))
     assert "__pycache__" not in status
     assert ".claude/agents/" in status
+
+
+def test_readme_hook_table_matches_the_table():
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
+    for row in hookspec.readme_rows():
+        assert row in readme, f"README's hook table is stale; expected row:\n{row}"
