@@ -2,9 +2,11 @@
 
 A model cannot type a user prompt, so a raw prompt of exactly ``/orchestrate approve`` or
 ``/orchestrate reject <feedback>`` (``/cc-pack:orchestrate ...`` in plugin mode) while this
-session's run waits in phase approval is the human's decision. It is recorded in the run state
-with the prompt id, the time and the scope it approves; the model is told what was recorded and
-that ``cc-pack run advance`` moves on. Every other prompt passes untouched.
+session's run waits in phase approval is the human's decision. A reject also counts later, in
+implement, review or verify: it sends the approved run back to plan (to widen its scope). The
+answer is recorded in the run state with the prompt id, the time and the scope it covers; the
+model is told what was recorded and that ``cc-pack run advance`` moves on. Every other prompt
+passes untouched.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import store
 from runtime import Decision
 
 COMMANDS = ("/orchestrate", "/cc-pack:orchestrate")
+REJECTABLE = ("implement", "review", "verify")
 
 
 def parse(prompt: str) -> tuple[str, str] | None:
@@ -57,12 +60,7 @@ def evaluate(event: dict) -> tuple[Decision, dict | None, session.RunView | None
             run,
         )
     approval = state.get("approval") if state else None
-    if (
-        state is None
-        or state.get("phase") != "approval"
-        or not isinstance(approval, dict)
-        or (approval.get("status") != "pending")
-    ):
+    if not _answerable(state, approval, verb):
         where = (
             "no cc-pack run of this session is active"
             if state is None
@@ -71,7 +69,7 @@ def evaluate(event: dict) -> tuple[Decision, dict | None, session.RunView | None
         )
         return (
             Decision.context(
-                f"cc-pack: nothing awaits approval ({where}); the {verb} was not recorded. "
+                f"cc-pack: nothing awaits this answer ({where}); the {verb} was not recorded. "
                 "`cc-pack run status` shows the run."
             ),
             None,
@@ -103,15 +101,26 @@ def evaluate(event: dict) -> tuple[Decision, dict | None, session.RunView | None
     return Decision.context(text, log={"approval": record["status"]}), record, run
 
 
+def _answerable(state: dict | None, approval: object, verb: str) -> bool:
+    """Approve answers a pending approval. Reject answers it too, and also pulls an approved run
+    back to plan from implement, review or verify: the human's way to widen the scope."""
+    if state is None or not isinstance(approval, dict) or state.get("status") != "active":
+        return False
+    phase, status = state.get("phase"), approval.get("status")
+    if phase == "approval" and status == "pending":
+        return True
+    return verb == "reject" and phase in REJECTABLE and status == "approved"
+
+
 def apply(run: session.RunView, record: dict) -> None:
+    verb = "reject" if record["status"] == "rejected" else "approve"
+
     def change(state: dict) -> None:
         if state.get("session_id") is None:
             state["session_id"] = run.session_id
         approval = state.get("approval")
-        if state.get("phase") != "approval" or not isinstance(approval, dict):
-            raise RuntimeError("the run left the approval phase")
-        if approval.get("status") != "pending":
-            raise RuntimeError("the approval was already answered")
+        if not _answerable(state, approval, verb):
+            raise RuntimeError("the run no longer awaits this answer")
         history = approval.get("history") if isinstance(approval.get("history"), list) else []
         approval.update(record)
         approval["history"] = [*history, dict(record)]

@@ -238,14 +238,40 @@ def test_nothing_awaiting(project, phase):
     project.start(phase=phase)
     before = project.state()
     decision = approval_capture.decide_and_apply(prompt_event(project, "/orchestrate approve"))
-    assert decision.action == "context" and "nothing awaits approval" in decision.message
+    assert decision.action == "context" and "nothing awaits this answer" in decision.message
+    assert project.state() == before
+
+
+def approved_in(project, phase):
+    state = project.start(phase=phase)
+    state["approval"].update(status="approved", by="user")
+    project.start(phase=phase, approval=state["approval"])
+
+
+@pytest.mark.parametrize("phase", ["implement", "review", "verify"])
+def test_reject_mid_run_sends_the_run_back(project, phase):
+    approved_in(project, phase)
+    decision = approval_capture.decide_and_apply(
+        prompt_event(project, "/orchestrate reject also touch docs/")
+    )
+    assert "rejected" in decision.message and "cc-pack run advance" in decision.message
+    approval = project.state()["approval"]
+    assert approval["status"] == "rejected" and approval["feedback"] == "also touch docs/"
+
+
+@pytest.mark.parametrize("phase", ["implement", "review"])
+def test_approve_mid_run_records_nothing(project, phase):
+    approved_in(project, phase)
+    before = project.state()
+    decision = approval_capture.decide_and_apply(prompt_event(project, "/orchestrate approve"))
+    assert "nothing awaits this answer" in decision.message
     assert project.state() == before
 
 
 def test_other_session_cannot_approve(project):
     awaiting(project, session_id="other")
     decision = approval_capture.decide_and_apply(prompt_event(project, "/orchestrate approve"))
-    assert "nothing awaits approval" in decision.message
+    assert "nothing awaits this answer" in decision.message
     assert project.state()["approval"]["status"] == "pending"
 
 
