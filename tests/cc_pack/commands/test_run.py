@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -566,3 +567,31 @@ def test_from_backup_cannot_roll_back_a_sound_state(at):
     assert "`cc-pack run resume` re-checks the run" in err
     assert (proj.rdir / "state.json").read_text() == before
     assert not list(proj.rdir.glob("state.broken-*.json"))
+
+
+def test_a_human_reject_during_implement_widens_the_scope_through_plan(at):
+    """The hook records `/orchestrate reject` typed mid-run; the CLI then goes back to plan,
+    where the scope may change again before a new approval."""
+    proj = at("implement")
+    hook = Path(__file__).resolve().parents[3] / "hooks" / "approval_capture.py"
+    event = {
+        "hook_event_name": "UserPromptSubmit",
+        "session_id": "s-1",
+        "cwd": str(proj.root),
+        "prompt": "/orchestrate reject docs/ must change too",
+        "prompt_id": "p-9",
+    }
+    done = subprocess.run(
+        [sys.executable, "-S", str(hook)],
+        input=json.dumps(event),
+        capture_output=True,
+        text=True,
+        env={**proj.env(), "CLAUDE_PROJECT_DIR": str(proj.root)},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "rejected" in json.loads(done.stdout)["hookSpecificOutput"]["additionalContext"]
+    advanced = proj.ok("run", "advance")
+    assert "the human rejected the plan: docs/ must change too" in advanced.stdout
+    assert proj.state()["phase"] == "plan"
+    proj.ok("scope", "set", "docs/**")
