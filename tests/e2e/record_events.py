@@ -36,18 +36,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fakeapi import Conversation, FakeAPI, main_thread, reply, subagent, tool
 from runner import VERSIONS, Claude, ensure_binary
+from scenario import write_notebook
+
+from cc_pack import hookspec
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = REPO / "tests" / "fixtures" / "events"
 
-EVENTS = (
-    "PreToolUse",
-    "PostToolUse",
-    "PostToolUseFailure",
-    "UserPromptSubmit",
-    "SubagentStop",
-    "Stop",
-)
+EVENTS = hookspec.EVENTS  # every event the pack handles
 TOOL_MATCHER = "Write|Edit|NotebookEdit|Bash|Agent"
 
 # The hook that records: stdin verbatim into $REC_DIR, and one block of the first Stop and of the
@@ -121,22 +117,7 @@ def _project(root: Path) -> Path:
     proj = root / "proj"
     (proj / "src").mkdir(parents=True)
     (proj / "src" / "app.py").write_text("def greet():\n    return 'hi'\n")
-    notebook = {
-        "cells": [
-            {
-                "cell_type": "code",
-                "id": "c1",
-                "metadata": {},
-                "source": "print(1)",
-                "outputs": [],
-                "execution_count": None,
-            }
-        ],
-        "metadata": {},
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
-    (proj / "nb.ipynb").write_text(json.dumps(notebook))
+    write_notebook(proj / "nb.ipynb")
     _git(proj, "init", "-q", "-b", "main")
     _git(proj, "add", "-A")
     _git(proj, "commit", "-qm", "init")

@@ -83,3 +83,17 @@ def pack_agent(name: str) -> fakeapi.Matcher:
 def commit_all(project: Path, message: str = "fixture") -> None:
     git(project, "add", "-A")
     git(project, "commit", "-qm", message)
+
+
+def write_notebook(path: Path) -> None:
+    """A one-cell notebook (cell id ``c1``, source ``print(1)``) for NotebookEdit calls."""
+    cell = {
+        "cell_type": "code",
+        "id": "c1",
+        "metadata": {},
+        "source": "print(1)",
+        "outputs": [],
+        "execution_count": None,
+    }
+    notebook = {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    path.write_text(json.dumps(notebook))

@@ -9,15 +9,10 @@ from pathlib import Path
 import pytest
 from runner import VERSIONS
 
+from cc_pack import hookspec
+
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "events"
-EVENTS = (
-    "PreToolUse",
-    "PostToolUse",
-    "PostToolUseFailure",
-    "UserPromptSubmit",
-    "SubagentStop",
-    "Stop",
-)
+EVENTS = hookspec.EVENTS  # every event the pack handles
 
 
 def _events(version: str) -> list[tuple[Path, dict]]:

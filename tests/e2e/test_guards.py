@@ -14,7 +14,7 @@ import json
 import pytest
 import runstate
 from fakeapi import Conversation, first_user_contains, main_thread, reply, tool
-from scenario import commit_all, install, pack_agent
+from scenario import commit_all, install, pack_agent, write_notebook
 
 pytestmark = pytest.mark.e2e
 
@@ -40,22 +40,7 @@ def packed(project):
     install(project)
     (project / "src").mkdir()
     (project / "src" / "app.py").write_text("X = 1\n")
-    notebook = {
-        "cells": [
-            {
-                "cell_type": "code",
-                "id": "c1",
-                "metadata": {},
-                "source": "print(1)",
-                "outputs": [],
-                "execution_count": None,
-            }
-        ],
-        "metadata": {},
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
-    (project / "nb.ipynb").write_text(json.dumps(notebook))
+    write_notebook(project / "nb.ipynb")
     commit_all(project)
     return project
 
@@ -245,23 +230,7 @@ def test_scope_guard_read_only_reviewer_cannot_write(claude, api, packed):
     runstate.write_run(packed, phase="review", scope=["src/**"], reviewers=["correctness-reviewer"])
     app = (packed / "src" / "app.py").read_bytes()
     api.add(
-        Conversation(
-            "main",
-            main_thread(),
-            [
-                reply(
-                    "review",
-                    tool(
-                        "Agent",
-                        description="review",
-                        prompt="review src/app.py",
-                        subagent_type="correctness-reviewer",
-                        run_in_background=False,
-                    ),
-                ),
-                *DONE,
-            ],
-        ),
+        main_spawns_the_reviewer(),
         Conversation(
             "reviewer",
             pack_agent("correctness-reviewer"),
@@ -279,6 +248,18 @@ def test_scope_guard_read_only_reviewer_cannot_write(claude, api, packed):
 
     assert (packed / "src" / "app.py").read_bytes() == app
     assert_denied(run, api, "Bash", "X = 2", "correctness-reviewer", main=False)
+
+
+def main_spawns_the_reviewer() -> Conversation:
+    """The main thread in review: one correctness-reviewer in the foreground, then done."""
+    spawn = tool(
+        "Agent",
+        description="review",
+        prompt="review src/app.py",
+        subagent_type="correctness-reviewer",
+        run_in_background=False,
+    )
+    return Conversation("main", main_thread(), [reply("review", spawn), *DONE])
 
 
 # --- spawn gate -----------------------------------------------------------------------------------
@@ -486,23 +467,7 @@ def test_reviewer_prose_is_sent_back_and_the_contract_is_stored(claude, api, pac
         packed, phase="review", scope=["src/**"], reviewers=["correctness-reviewer"]
     )
     api.add(
-        Conversation(
-            "main",
-            main_thread(),
-            [
-                reply(
-                    "review",
-                    tool(
-                        "Agent",
-                        description="review",
-                        prompt="review src/app.py",
-                        subagent_type="correctness-reviewer",
-                        run_in_background=False,
-                    ),
-                ),
-                *DONE,
-            ],
-        ),
+        main_spawns_the_reviewer(),
         Conversation(
             "reviewer",
             pack_agent("correctness-reviewer"),

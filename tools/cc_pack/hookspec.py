@@ -96,6 +96,10 @@ HOOKS: tuple[HookSpec, ...] = (
 )
 
 
+# The events the pack handles, in registration order.
+EVENTS: tuple[str, ...] = tuple(dict.fromkeys(spec.event for spec in HOOKS))
+
+
 def scripts() -> list[str]:
     return sorted({spec.script for spec in HOOKS})
 

@@ -182,6 +182,17 @@ SKILL_FIELDS = PROMPT_FIELDS | {
 }
 COMMAND_FIELDS = PROMPT_FIELDS
 
+# How a JSON value's type is named in messages ("'hooks' is a list, not an object of events").
+JSON_TYPES = {
+    list: "a list",
+    dict: "an object",
+    int: "a number",
+    float: "a number",
+    bool: "a boolean",
+    str: "a string",
+    type(None): "null",
+}
+
 MODEL_ALIASES = frozenset({"inherit", "sonnet", "opus", "haiku", "fable"})
 # full model ids: Anthropic API, Bedrock (region/anthropic. prefixes, -v1:0) and Vertex (@date)
 _MODEL_ID = re.compile(r"(?:[a-z]{2,6}\.)?(?:anthropic\.)?claude-[a-z0-9][a-z0-9.:@-]*(?:\[1m\])?")

@@ -116,14 +116,6 @@ _INTERPRETER = re.compile(r"(python|python3(\.\d+)?|node|bash|sh|zsh|ruby|perl|b
 _EXACT = re.compile(r"[A-Za-z0-9_|, -]+")
 _PLUGIN_VAR = re.compile(r"\$\{CLAUDE_PLUGIN_ROOT\}|\$CLAUDE_PLUGIN_ROOT\b")
 _PROJECT_VAR = re.compile(r"\$\{CLAUDE_PROJECT_DIR\}|\$CLAUDE_PROJECT_DIR\b")
-_TYPES = {
-    list: "a list",
-    dict: "an object",
-    int: "a number",
-    float: "a number",
-    bool: "a boolean",
-    type(None): "null",
-}
 
 
 def check(unit, emit) -> None:
@@ -158,7 +150,8 @@ def check_source(unit, src, emit) -> None:
             "HK002",
             src.path,
             at(),
-            problem=f"'hooks' is {_TYPES.get(type(value), 'a value')}, not an object of events",
+            problem=f"'hooks' is {vocab.JSON_TYPES.get(type(value), 'a value')}, "
+            "not an object of events",
         )
         return
     for event, groups in value.items():
@@ -192,7 +185,7 @@ def check_source(unit, src, emit) -> None:
                     "HK004",
                     src.path,
                     at(event, gi, "matcher"),
-                    found=_TYPES.get(type(matcher), "a value"),
+                    found=vocab.JSON_TYPES.get(type(matcher), "a value"),
                 )
             elif matcher not in (None, "", "*"):
                 check_matcher(unit, src, event, matcher, at(event, gi, "matcher"), emit)

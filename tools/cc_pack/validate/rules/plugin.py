@@ -7,6 +7,7 @@ import json
 import re
 
 from cc_pack.validate.rules import Rule
+from cc_pack.validate.vocab import JSON_TYPES
 
 RULES = (
     Rule(
@@ -237,15 +238,6 @@ IGNORED_IN_PLUGIN_AGENTS = {
     "mcpServers": "declare MCP servers in the plugin's .mcp.json or plugin.json",
 }
 _KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_TYPES = {
-    list: "a list",
-    dict: "an object",
-    int: "a number",
-    float: "a number",
-    bool: "a boolean",
-    str: "a string",
-    type(None): "null",
-}
 
 
 def _kebab(name: str) -> str:
@@ -280,7 +272,7 @@ def check(unit, emit) -> None:
             (1, 1),
             field="plugin.json",
             expected="an object",
-            found=_TYPES.get(type(data), "a value"),
+            found=JSON_TYPES.get(type(data), "a value"),
         )
         return
     path, at = manifest.path, manifest.locate
@@ -320,7 +312,7 @@ def types(data, path, at, base, emit) -> None:
                 at((*base, key)),
                 field=key,
                 expected="a string",
-                found=_TYPES.get(type(data[key]), "a value"),
+                found=JSON_TYPES.get(type(data[key]), "a value"),
             )
     if "keywords" in data and not (
         isinstance(data["keywords"], list) and all(isinstance(k, str) for k in data["keywords"])
@@ -331,14 +323,14 @@ def types(data, path, at, base, emit) -> None:
             at((*base, "keywords")),
             field="keywords",
             expected="a list of strings",
-            found=_TYPES.get(type(data["keywords"]), "a value"),
+            found=JSON_TYPES.get(type(data["keywords"]), "a value"),
         )
     author = data.get("author")
     if "author" in data and not (isinstance(author, dict) and isinstance(author.get("name"), str)):
         found = (
             "object without a name"
             if isinstance(author, dict)
-            else _TYPES.get(type(author), "value").split(" ", 1)[-1]
+            else JSON_TYPES.get(type(author), "value").split(" ", 1)[-1]
         )
         emit("PL006", path, at((*base, "author")), found=found)
 
@@ -363,7 +355,7 @@ def paths(unit, field, value, path, at, emit) -> None:
                 where,
                 field=field,
                 expected="a ./path string",
-                found=_TYPES.get(type(item), "a value"),
+                found=JSON_TYPES.get(type(item), "a value"),
             )
 
 
