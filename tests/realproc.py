@@ -1,4 +1,5 @@
-"""Real processes for tests: the cc-pack CLI, git, and snapshots of the trees they change."""
+"""Real processes for tests: the cc-pack CLI, the hook entry files, git, and snapshots of the
+trees they change."""
 
 from __future__ import annotations
 
@@ -8,6 +9,25 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+HOOKS = REPO / "hooks"
+
+
+def run_hook(name: str, stdin: bytes | str, env: dict | None = None, cwd=None):
+    """A hook entry file as the plugin runs it (``python -S hooks/<name>.py`` with the hook
+    package's folder on ``PYTHONPATH``); returns the CompletedProcess (bytes)."""
+    if isinstance(stdin, str):
+        stdin = stdin.encode()
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("CC_PACK")}
+    full_env["PYTHONPATH"] = str(REPO / "tools")
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-S", str(HOOKS / f"{name}.py")],
+        input=stdin,
+        capture_output=True,
+        env=full_env,
+        cwd=cwd,
+        timeout=60,
+    )
 
 
 def run_cli(

@@ -13,10 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from realproc import REPO, git
-
-sys.path.insert(0, str(REPO / "hooks"))
-import store
+from cc_pack_hooks import store
+from realproc import git
 
 BIN = Path(sys.executable).parent
 CHECK = """import os, sys, time

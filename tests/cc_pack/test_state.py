@@ -19,8 +19,7 @@ from runproject import PLAN, Project, contract, finding
 WORKER = """
 import sys
 from pathlib import Path
-from cc_pack import pack  # noqa: F401 - hooks/ on sys.path
-import store
+from cc_pack_hooks import store
 from cc_pack import findings
 rdir, name, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 def bump(state):

@@ -16,7 +16,7 @@ from scenario import REPO, cc_pack
 pytestmark = pytest.mark.e2e
 
 AGENTS = sorted(p.stem for p in (REPO / "agents").glob("*.md"))
-PLUGIN_PARTS = (".claude-plugin", "agents", "skills", "hooks")
+PLUGIN_PARTS = (".claude-plugin", "agents", "skills", "hooks", "tools")
 
 
 def _log(path: Path) -> list[dict]:

@@ -1,18 +1,25 @@
 """Helpers for the hook tests: a real project directory with a real run state, and the hook
-scripts run as real processes (``python -S hooks/<name>.py``: stdin -> exit, stdout, stderr)."""
+entry files run as real processes (``realproc.run_hook``: stdin -> exit, stdout, stderr)."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-HOOKS = REPO / "hooks"
-if str(HOOKS) not in sys.path:
-    sys.path.insert(0, str(HOOKS))
+import realproc
+
+REPO = realproc.REPO
+
+RUFF = str(Path(sys.executable).parent / "ruff")
+SCHEMA = json.loads((REPO / "skills" / "output-contract" / "findings.schema.json").read_text())
+VALID_CONTRACT = {
+    "reviewer": "security-reviewer",
+    "summary": "one issue",
+    "findings": [
+        {"severity": "HIGH", "file": "src/a.py", "line": 3, "message": "m", "evidence": "e"},
+    ],
+}
 
 SESSION = "sess-1"
 SCOPE = ["src/**", "tests/test_app.py", "docs/*.md"]
@@ -86,17 +93,6 @@ class Project:
 
 def run_hook(name: str, stdin: bytes | str | dict, env: dict | None = None, cwd=None):
     """The hook as Claude Code runs it; returns CompletedProcess (bytes)."""
-    if isinstance(stdin, dict):
-        stdin = json.dumps(stdin)
-    if isinstance(stdin, str):
-        stdin = stdin.encode()
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("CC_PACK")}
-    full_env.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-S", str(HOOKS / f"{name}.py")],
-        input=stdin,
-        capture_output=True,
-        env=full_env,
-        cwd=cwd,
-        timeout=60,
+    return realproc.run_hook(
+        name, json.dumps(stdin) if isinstance(stdin, dict) else stdin, env, cwd
     )

@@ -14,23 +14,17 @@ from hookenv import Project, run_hook
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import approval_capture
-import bash_audit
-import contract_check
-import lint_after_edit
-import scope_guard
-import shellwords
-import spawn_gate
-import stop_gate
+from cc_pack_hooks.bash import words
+from cc_pack_hooks.rules import approval, audit, contract, lint, scope, spawn, stop
 
 HOOKS = {
-    "scope_guard": scope_guard,
-    "spawn_gate": spawn_gate,
-    "bash_audit": bash_audit,
-    "approval_capture": approval_capture,
-    "lint_after_edit": lint_after_edit,
-    "contract_check": contract_check,
-    "stop_gate": stop_gate,
+    "scope_guard": scope,
+    "spawn_gate": spawn,
+    "bash_audit": audit,
+    "approval_capture": approval,
+    "lint_after_edit": lint,
+    "contract_check": contract,
+    "stop_gate": stop,
 }
 FAST = settings(
     max_examples=10_000,
@@ -148,7 +142,7 @@ def mutants(event: dict, seed: int):
 @pytest.mark.parametrize("name", sorted(HOOKS))
 def test_decide_never_raises_unexpectedly(fuzz_project, name):
     module = HOOKS[name]
-    from runtime import BadEvent
+    from cc_pack_hooks.runtime import BadEvent
 
     seen = []
 
@@ -207,7 +201,7 @@ def test_guard_never_allows_an_unproven_write(fuzz_project, parts, joiners, cd):
     event = fuzz_project.event(
         hook_event_name="PreToolUse", tool_name="Bash", tool_input={"command": command}
     )
-    decision = scope_guard.decide(event)
+    decision = scope.decide(event)
     # proven in scope: every target is an in-scope path, and relative ones are not behind a cd
     proven = all(t in IN_SCOPE and (not cd or t.startswith("{root}")) for _, t, _ in parts)
     if decision.action == "allow":
@@ -220,17 +214,17 @@ def test_guard_never_allows_an_unproven_write(fuzz_project, parts, joiners, cd):
 @given(text=st.text(alphabet="ab =.'\"\\$`|&;<>()\n#{},*~", max_size=40))
 def test_tokenizer_total_and_agrees_with_shlex(text):
     try:
-        tokens = shellwords.tokenize(text)
-    except shellwords.ShellSyntaxError:
+        tokens = words.tokenize(text)
+    except words.ShellSyntaxError:
         return
-    words = [t.text for t in tokens if isinstance(t, shellwords.Word)]
+    texts = [t.text for t in tokens if isinstance(t, words.Word)]
     plain = not any(c in text for c in "$`|&;<>()\n#{}*~")
     if plain:
         try:
             expected = shlex.split(text, comments=False)
         except ValueError:
             return  # shlex refuses a trailing backslash that bash takes literally
-        assert words == expected, text
+        assert texts == expected, text
 
 
 @pytest.mark.parametrize("name", sorted(HOOKS))

@@ -15,15 +15,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cc_pack import pack
-
-HOOKS = pack.hooks_dir()
-sys.path.insert(0, str(HOOKS))
-import runtime  # noqa: E402
+from cc_pack_hooks import runtime
 
 PROBE = """\
 import os
-import runtime
-from runtime import Decision, field
+from cc_pack_hooks import runtime
+from cc_pack_hooks.runtime import Decision, field
 
 
 def decide(event):
@@ -46,10 +43,10 @@ if __name__ == "__main__":
 
 @pytest.fixture
 def probe(tmp_path: Path) -> Path:
-    """A hook laid out as `init` installs them: the script beside a copy of runtime.py."""
+    """A hook laid out as `init` installs them: the entry file beside a copy of the package."""
     hook_dir = tmp_path / "hooks"
     hook_dir.mkdir()
-    shutil.copy(HOOKS / "runtime.py", hook_dir / "runtime.py")
+    shutil.copytree(pack.hook_package_dir(), hook_dir / "cc_pack_hooks")
     (hook_dir / "probe.py").write_text(PROBE)
     return hook_dir / "probe.py"
 
@@ -203,7 +200,7 @@ def test_decision_log_is_off_unless_asked(probe: Path, tmp_path: Path):
 def test_runtime_does_not_import_json_or_re_on_the_hot_path(probe: Path, tmp_path: Path):
     check = probe.parent / "imports.py"
     check.write_text(
-        "import sys, io\nimport runtime\n"
+        "import sys, io\nfrom cc_pack_hooks import runtime\n"
         'sys.stdin = io.TextIOWrapper(io.BytesIO(b\'{"tool_name": "Read"}\'))\n'
         "runtime.read_event(sys.stdin.buffer)\n"
         "print(sorted(m for m in ('json', 're', 'subprocess') if m in sys.modules))\n"

@@ -1,8 +1,7 @@
-"""cc-pack: enforced orchestration for Claude Code."""
+"""cc-pack: enforced orchestration for Claude Code.
 
-# The stdlib modules in hooks/ (runtime, store, globs, roles…) are shared with the CLI: importing
-# the package puts that folder on sys.path, so `import store` finds the one implementation the
-# hooks run, whatever the import order.
-from cc_pack import pack as _pack  # noqa: F401
+The CLI shares the hooks' stdlib modules (run state, globs, roles) by importing the hook package
+by its name: ``from cc_pack_hooks import store``.
+"""
 
 __version__ = "0.1.0"

@@ -3,8 +3,7 @@ to globs of changed files; files matching ``dispatch.skip`` call for nobody."""
 
 from __future__ import annotations
 
-import globs
-from cc_pack import pack as _pack  # noqa: F401 - puts hooks/ (store, globs) on sys.path
+from cc_pack_hooks import globs
 
 
 def choose(config: dict, changed: list[str]) -> tuple[list[str], list[str]]:

@@ -77,7 +77,7 @@ def handle_errors(func: Callable) -> Callable:
 
     @wraps(func)
     def wrapper(*args, **kwargs):
-        from store import StateError  # the stdlib state module shared with the hooks
+        from cc_pack_hooks.store import StateError
 
         try:
             return func(*args, **kwargs)

@@ -12,10 +12,10 @@ import json
 from functools import cache
 from pathlib import Path
 
-import store
 from cc_pack import pack
 from cc_pack.errors import InputError
 from cc_pack.state import crashpoint, json_path, now
+from cc_pack_hooks import store
 
 SEVERITIES = ("CRITICAL", "HIGH", "MEDIUM", "LOW")
 BLOCKING = ("CRITICAL", "HIGH")

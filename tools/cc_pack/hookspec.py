@@ -1,7 +1,9 @@
 """The pack's hook registrations, in one table.
 
 `cc-pack init` merges them into a project's ``.claude/settings.json``; ``hooks/hooks.json`` (the
-plugin's registrations) is generated from the same table and a test keeps the two in step.
+plugin's registrations) is generated from the same table and a test keeps the two in step. Each
+``script`` is an entry file in ``hooks/`` wired to the rules module ``cc_pack_hooks.rules.<rules>``,
+whose ``ON_ERROR`` is the failure policy the README's table shows.
 """
 
 from __future__ import annotations
@@ -19,10 +21,18 @@ FILE_WRITE_TOOLS = "Write|Edit|NotebookEdit"
 class HookSpec:
     event: str
     matcher: str | None  # None: the event has no matcher (Stop, UserPromptSubmit) or needs none
-    script: str  # file name in hooks/
+    script: str  # entry file name in hooks/
+    rules: str  # its rules module in cc_pack_hooks.rules
     timeout: int  # seconds; Claude Code's default is 600
     rule: str  # what it enforces (README table)
-    fail: str  # failure policy (README table)
+
+    @property
+    def fail(self) -> str:
+        """The failure policy, as the rules module declares it."""
+        import importlib
+
+        module = importlib.import_module(f"cc_pack_hooks.rules.{self.rules}")
+        return "deny with the reason" if module.ON_ERROR == "deny" else "silent"
 
 
 HOOKS: tuple[HookSpec, ...] = (
@@ -30,68 +40,68 @@ HOOKS: tuple[HookSpec, ...] = (
         "PreToolUse",
         f"{FILE_WRITE_TOOLS}|Bash",
         "scope_guard.py",
+        "scope",
         30,
         "writes only inside the approved scope during implement; none in other phases; "
         "read-only roles never write; nothing but the CLI writes the run-state dir; "
         "`run abort`, `--auto-approve` and `--from-backup` are the human's",
-        "deny with the reason",
     ),
     HookSpec(
         "PreToolUse",
         "Agent|Task",
         "spawn_gate.py",
+        "spawn",
         30,
         "no nesting; never the orchestrator as a subagent; only the agents the phase allows; "
         "no implementer after the run failed at its iteration cap",
-        "deny with the reason",
     ),
     HookSpec(
         "PostToolUse",
         "Bash",
         "bash_audit.py",
+        "audit",
         30,
         "git status after each Bash call; out-of-scope changes reported and recorded",
-        "silent",
     ),
     HookSpec(
         "PostToolUseFailure",
         "Bash",
         "bash_audit.py",
+        "audit",
         30,
         "the same audit after a failing Bash call",
-        "silent",
     ),
     HookSpec(
         "PostToolUse",
         FILE_WRITE_TOOLS,
         "lint_after_edit.py",
+        "lint",
         60,
         "lint the edited file; report diagnostics on the touched lines only",
-        "silent",
     ),
     HookSpec(
         "UserPromptSubmit",
         None,
         "approval_capture.py",
+        "approval",
         30,
         "records `/orchestrate approve|reject` typed by the human: the only approval path",
-        "silent",
     ),
     HookSpec(
         "SubagentStop",
         None,
         "contract_check.py",
+        "contract",
         30,
         "reviewers must end with a valid findings contract; stores it in the run",
-        "silent",
     ),
     HookSpec(
         "Stop",
         None,
         "stop_gate.py",
+        "stop",
         30,
         "the main thread cannot end its turn while its run is unfinished (except at approval)",
-        "silent",
     ),
 )
 
@@ -104,14 +114,18 @@ def scripts() -> list[str]:
     return sorted({spec.script for spec in HOOKS})
 
 
-def command(script_path: str, python: str = "python3") -> str:
+def command(script_path: str, python: str = "python3", package_root: str | None = None) -> str:
     """The shell command Claude Code runs. ``-S`` skips site-packages: the hooks are stdlib only
     and start measurably faster without it. ``script_path`` may contain ``$VAR``/``${VAR}``
-    references, so it is double-quoted rather than shell-escaped."""
-    return f'{shlex.quote(python)} -S "{script_path}"'
+    references, so it is double-quoted rather than shell-escaped. ``package_root``: the folder
+    holding ``cc_pack_hooks`` when it is not beside the entry files (the plugin's ``tools/``)."""
+    env = f'PYTHONPATH="{package_root}" ' if package_root else ""
+    return f'{env}{shlex.quote(python)} -S "{script_path}"'
 
 
-def settings_hooks(script_dir: str, python: str = "python3") -> dict:
+def settings_hooks(
+    script_dir: str, python: str = "python3", package_root: str | None = None
+) -> dict:
     """The ``hooks`` mapping for settings.json / hooks.json, scripts in ``script_dir``."""
     result: dict[str, list] = {}
     for spec in HOOKS:
@@ -121,7 +135,7 @@ def settings_hooks(script_dir: str, python: str = "python3") -> dict:
         group["hooks"] = [
             {
                 "type": "command",
-                "command": command(f"{script_dir}/{spec.script}", python),
+                "command": command(f"{script_dir}/{spec.script}", python, package_root),
                 "timeout": spec.timeout,
             }
         ]
@@ -139,7 +153,10 @@ def readme_rows() -> list[str]:
     for spec in HOOKS:
         matcher = code(spec.matcher) if spec.matcher else "(none)"
         rule = spec.rule.replace("|", "\\|")
-        rows.append(f"| {code(spec.script)} | {spec.event} | {matcher} | {rule} | {spec.fail} |")
+        rows.append(
+            f"| {code(spec.script)} | {code('rules/' + spec.rules + '.py')} | {spec.event} | "
+            f"{matcher} | {rule} | {spec.fail} |"
+        )
     return rows
 
 
@@ -147,6 +164,8 @@ def plugin_hooks_json() -> str:
     """The text of ``hooks/hooks.json`` for plugin installs."""
     doc = {
         "description": "cc-pack guard hooks: scope, spawn, approval, lint, contract and stop gates",
-        "hooks": settings_hooks("${CLAUDE_PLUGIN_ROOT}/hooks"),
+        "hooks": settings_hooks(
+            "${CLAUDE_PLUGIN_ROOT}/hooks", package_root="${CLAUDE_PLUGIN_ROOT}/tools"
+        ),
     }
     return json.dumps(doc, indent=2) + "\n"

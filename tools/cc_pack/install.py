@@ -25,9 +25,12 @@ GITIGNORE = Path(".gitignore")
 MANIFEST = Path(".claude/cc-pack/install.json")
 CONFIG = Path(".claude/cc-pack.yaml")
 HOOK_DIR = Path(".claude/hooks/cc-pack")
-# The run state, and the bytecode Python writes beside the hook scripts (the audit would
+HOOK_PACKAGE = "cc_pack_hooks"
+# The run state, and the bytecode Python writes beside the hook files (the audit would
 # otherwise see it as a change of the user's).
-IGNORE_LINES = (".claude/cc-pack/", ".claude/hooks/cc-pack/__pycache__/")
+IGNORE_LINES = (".claude/cc-pack/", ".claude/hooks/cc-pack/**/__pycache__/")
+# What earlier releases wrote into .gitignore, taken out again by --uninstall.
+OLD_IGNORE_LINES = (".claude/hooks/cc-pack/__pycache__/",)
 IGNORE_COMMENT = "# cc-pack run state and hook bytecode"
 BACKUP_SUFFIX = ".cc-pack-backup"
 LAUNCHER = Path("skills/orchestrate/bin/cc-pack")
@@ -102,6 +105,11 @@ def pack_files(launcher_python: str) -> dict[Path, tuple[bytes, int]]:
             files[Path(".claude") / rel] = (data, mode)
     for src in sorted((root / "hooks").glob("*.py")):
         files[HOOK_DIR / src.name] = (src.read_bytes(), 0o644)
+    # The package beside the entry files: `python3 -S entry.py` finds it as sys.path[0].
+    package = pack.hook_package_dir()
+    for src in sorted(package.rglob("*.py")):
+        rel = src.relative_to(package)
+        files[HOOK_DIR / HOOK_PACKAGE / rel] = (src.read_bytes(), 0o644)
     return files
 
 
@@ -240,6 +248,18 @@ def plan(target: Path, python: str, *, force: bool, launcher_python: str) -> Pla
         else:
             result.actions.append(Action("conflict", rel, "a different file of yours is there"))
 
+    # Files an earlier release installed that this one no longer ships (the flat hook modules
+    # before the hook package): removed when untouched, kept and named when the user changed them.
+    for key, digest in sorted(old_files.items()):
+        if key in manifest["files"] or not (target / key).is_file():
+            continue
+        if sha((target / key).read_bytes()) == digest:
+            result.actions.append(Action("remove", Path(key), "no longer part of the pack"))
+        else:
+            result.actions.append(
+                Action("keep", Path(key), "no longer part of the pack, but changed by you")
+            )
+
     for rel in sorted({a.path.parent for a in result.actions if a.kind == "create"}):
         for parent in [rel, *rel.parents]:
             if parent != Path(".") and not (target / parent).exists():
@@ -297,7 +317,8 @@ def _plan_settings(result: Plan, manifest: dict, text: str | None, data: dict, p
 def _plan_gitignore(result: Plan, manifest: dict, target: Path) -> None:
     path = target / GITIGNORE
     text = path.read_text(encoding="utf-8") if path.exists() else None
-    present = {line.strip().lstrip("/").rstrip("/") for line in (text or "").splitlines()}
+    lines = (text or "").splitlines(keepends=True)
+    present = {line.strip().lstrip("/").rstrip("/") for line in lines}
     missing = [
         line
         for line in IGNORE_LINES
@@ -306,13 +327,23 @@ def _plan_gitignore(result: Plan, manifest: dict, target: Path) -> None:
     if not missing:
         result.actions.append(Action("unchanged", GITIGNORE, "run state already ignored"))
         return
-    prefix = "" if not text or text.endswith("\n") else "\n"
-    new_text = (text or "") + prefix + IGNORE_COMMENT + "\n" + "".join(f"{m}\n" for m in missing)
-    manifest["gitignore"] = {
-        "existed": text is not None,
-        "original": text,
-        "written_sha256": sha(new_text.encode()),
-    }
+    # An earlier release's line is replaced where it stands, so an upgrade adds no second block.
+    replaced = [
+        next((new for new in missing if new.startswith(".claude/hooks/")), line.strip()) + "\n"
+        if line.strip() in OLD_IGNORE_LINES
+        else line
+        for line in lines
+    ]
+    still = [m for m in missing if f"{m}\n" not in replaced]
+    new_text = "".join(replaced)
+    if still:
+        prefix = "" if not new_text or new_text.endswith("\n") else "\n"
+        block = "" if IGNORE_COMMENT + "\n" in replaced else IGNORE_COMMENT + "\n"
+        new_text += prefix + block + "".join(f"{m}\n" for m in still)
+    record = manifest.get("gitignore") or {}
+    if not record or sha((text or "").encode()) != record.get("written_sha256"):
+        record = {"existed": text is not None, "original": text}
+    manifest["gitignore"] = {**record, "written_sha256": sha(new_text.encode())}
     kind = "append" if text is not None else "create"
     result.actions.append(Action(kind, GITIGNORE, ", ".join(missing), new_text.encode()))
 
@@ -343,7 +374,9 @@ def apply(result: Plan) -> None:
             backup = dest.with_name(dest.name + BACKUP_SUFFIX)
             if not backup.exists():
                 shutil.copy2(dest, backup)
-        if action.data is not None and action.kind not in ("unchanged", "keep"):
+        if action.kind == "remove":
+            (target / action.path).unlink()
+        elif action.data is not None and action.kind not in ("unchanged", "keep"):
             _write(target / action.path, action.data, action.mode)
     _write(target / MANIFEST, (json.dumps(result.manifest, indent=2) + "\n").encode(), 0o644)
 
@@ -443,7 +476,7 @@ def settings_restore(text: str) -> str:
 
 
 def gitignore_restore(text: str) -> str:
-    ours = {*IGNORE_LINES, IGNORE_COMMENT}
+    ours = {*IGNORE_LINES, *OLD_IGNORE_LINES, IGNORE_COMMENT}
     return "".join(line for line in text.splitlines(keepends=True) if line.strip() not in ours)
 
 
@@ -480,7 +513,8 @@ def apply_uninstall(result: Plan) -> None:
         elif action.kind == "restore":
             backup = target / backups[action.path.as_posix()]
             os.replace(backup, dest)
-    shutil.rmtree(target / HOOK_DIR / "__pycache__", ignore_errors=True)
+    for cache in sorted((target / HOOK_DIR).rglob("__pycache__"), reverse=True):
+        shutil.rmtree(cache, ignore_errors=True)
     # The run-state dir keeps the user's runs; only what init put there goes.
     (target / MANIFEST).unlink(missing_ok=True)
     (target / ".claude/cc-pack/config.json").unlink(missing_ok=True)

@@ -9,9 +9,8 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import globs
 from cc_pack import gitchanges
-from cc_pack import pack as _pack  # noqa: F401 - puts hooks/ (store, globs) on sys.path
+from cc_pack_hooks import globs
 
 
 @dataclass

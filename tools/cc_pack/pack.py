@@ -1,15 +1,16 @@
-"""Where the pack's own files are: the agents, skills and hooks that `init` installs.
+"""Where the pack's own files are: the agents, skills, hook entry files and hook package that
+``init`` installs.
 
-From a checkout (or an editable install) they are the repository's top-level folders; a wheel
-carries them inside the package as ``cc_pack/pack/``. The stdlib-only modules in ``hooks/``
-(runtime, store, globs) are shared with the CLI: this module puts that folder on ``sys.path``
-so that ``import store`` finds the one implementation the hooks run.
+From a checkout (or an editable install) the agents, skills and hook entry files are the
+repository's top-level folders; a wheel carries them inside the package as ``cc_pack/pack/``.
+The hook package ``cc_pack_hooks`` is an ordinary top-level package in both cases.
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
+
+import cc_pack_hooks
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -20,13 +21,19 @@ def root() -> Path:
     if (bundled / "hooks").is_dir():
         return bundled
     checkout = _PACKAGE.parent.parent
-    if (checkout / "hooks" / "runtime.py").is_file():
+    if (checkout / "hooks" / "hooks.json").is_file():
         return checkout
     raise RuntimeError(f"cc-pack's pack files are missing (looked in {bundled} and {checkout})")
 
 
 def hooks_dir() -> Path:
+    """The hook entry files Claude Code runs, and the plugin's ``hooks.json``."""
     return root() / "hooks"
+
+
+def hook_package_dir() -> Path:
+    """``cc_pack_hooks``, the stdlib package the entry files import (installed beside them)."""
+    return Path(cc_pack_hooks.__file__).resolve().parent
 
 
 def agents_dir() -> Path:
@@ -44,8 +51,3 @@ def schemas_dir() -> Path:
 def findings_schema_path() -> Path:
     """The findings contract schema lives once, beside the output-contract skill."""
     return skills_dir() / "output-contract" / "findings.schema.json"
-
-
-_hooks = str(hooks_dir())
-if _hooks not in sys.path:
-    sys.path.insert(0, _hooks)

@@ -15,10 +15,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import store
 from cc_pack import findings, gitchanges, lint, plan, scope, verify
-from cc_pack import pack as _pack  # noqa: F401 - puts hooks/ (store, globs) on sys.path
 from cc_pack.state import Run, event, expect, fresh_approval, now
+from cc_pack_hooks import store
 
 RESEARCH_SECTIONS = ("Key files", "Risks", "Open questions")
 WAIT_FOR_HUMAN = (

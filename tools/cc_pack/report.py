@@ -7,10 +7,9 @@ import json
 from pathlib import Path
 from urllib.parse import quote
 
-import store
 from cc_pack import __version__, findings
-from cc_pack import pack as _pack  # noqa: F401 - puts hooks/ (store, globs) on sys.path
 from cc_pack.state import Run, now
+from cc_pack_hooks import store
 
 SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

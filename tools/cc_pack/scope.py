@@ -1,4 +1,4 @@
-"""The run's scope: the project-relative globs (``hooks/globs.py``, the scope guard's matcher)
+"""The run's scope: the project-relative globs (``cc_pack_hooks.globs``, the scope guard's matcher)
 naming the files the run may change, and the audit of what it did change."""
 
 from __future__ import annotations
@@ -6,10 +6,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import globs
 from cc_pack import gitchanges
-from cc_pack import pack as _pack  # noqa: F401 - puts hooks/ (store, globs) on sys.path
 from cc_pack.errors import CheckFailed
+from cc_pack_hooks import globs
 
 # Phases in which the scope may still change; afterwards only a new approval widens it.
 OPEN_PHASES = ("research", "plan")

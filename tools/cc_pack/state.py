@@ -1,5 +1,5 @@
-"""The run state as the CLI sees it: ``hooks/store.py`` (locking, atomic writes, the backup) plus
-validation against ``schemas/state.schema.json`` on every load and before every save.
+"""The run state as the CLI sees it: ``cc_pack_hooks.store`` (locking, atomic writes, the
+backup) plus validation against ``schemas/state.schema.json`` on every load and before every save.
 
 The hooks read the same files with the stdlib only; the schema is the contract between them."""
 
@@ -15,9 +15,9 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
-import store
 from cc_pack import pack
 from cc_pack.errors import CheckFailed, RunStateError
+from cc_pack_hooks import store
 
 BACKUP_FIX = (
     "restore the previous version with `cc-pack run resume --from-backup`, "

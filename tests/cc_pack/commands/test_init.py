@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -300,19 +301,64 @@ def test_upgrade_replaces_our_unmodified_files(git_repo: Path):
     assert init(git_repo).returncode == 0
     manifest = git_repo / ".claude/cc-pack/install.json"
     data = json.loads(manifest.read_text())
-    runtime = git_repo / ".claude/hooks/cc-pack/runtime.py"
+    runtime = git_repo / ".claude/hooks/cc-pack/cc_pack_hooks/runtime.py"
     runtime.write_text("# an older pack version\n")
     # pretend init wrote that older content
     import hashlib
 
-    data["files"][".claude/hooks/cc-pack/runtime.py"] = hashlib.sha256(
+    data["files"][".claude/hooks/cc-pack/cc_pack_hooks/runtime.py"] = hashlib.sha256(
         runtime.read_bytes()
     ).hexdigest()
     manifest.write_text(json.dumps(data))
     result = init(git_repo)
     assert result.returncode == 0, result.stderr
     assert "update" in result.stdout
-    assert runtime.read_bytes() == (pack.hooks_dir() / "runtime.py").read_bytes()
+    assert runtime.read_bytes() == (pack.hook_package_dir() / "runtime.py").read_bytes()
+
+
+RELEASE_0_1_0 = Path(__file__).resolve().parents[2] / "fixtures" / "upgrade" / "0.1.0"
+
+
+def release_0_1_0_tree(repo: Path) -> None:
+    """What `cc-pack init` 0.1.0 left in a repository (flat hook modules), committed."""
+    shutil.copytree(RELEASE_0_1_0 / ".claude", repo / ".claude", dirs_exist_ok=True)
+    shutil.copy(RELEASE_0_1_0 / "gitignore", repo / ".gitignore")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "cc-pack 0.1.0")
+
+
+def test_upgrade_from_0_1_0_replaces_the_flat_modules_by_the_package(git_repo: Path):
+    release_0_1_0_tree(git_repo)
+    before = snapshot(git_repo)
+    hook_dir = git_repo / ".claude/hooks/cc-pack"
+    flat = ["runtime.py", "store.py", "write_scope.py", "shellwords.py", "bashwrites.py"]
+    assert all((hook_dir / name).is_file() for name in flat)
+    result = init(git_repo)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not any((hook_dir / name).exists() for name in flat), result.stdout
+    assert "no longer part of the pack" in result.stdout
+    assert (hook_dir / "cc_pack_hooks" / "rules" / "scope.py").is_file()
+    assert sorted(p.name for p in hook_dir.glob("*.py")) == hookspec.scripts()
+    # the upgraded guard runs and decides
+    event = {"hook_event_name": "PreToolUse", "tool_name": "Write", "session_id": "s",
+             "cwd": str(git_repo), "tool_input": {"file_path": str(git_repo / ".claude/cc-pack/x"),
+                                                  "content": ""}}  # fmt: skip
+    done = subprocess.run([PY, "-S", str(hook_dir / "scope_guard.py")], input=json.dumps(event),
+                          capture_output=True, text=True, check=False,
+                          env={**os.environ, "CLAUDE_PROJECT_DIR": str(git_repo)})  # fmt: skip
+    assert done.returncode == 0 and '"permissionDecision":"deny"' in done.stdout, done.stderr
+    ignore = (git_repo / ".gitignore").read_text().splitlines()
+    assert ".claude/hooks/cc-pack/**/__pycache__/" in ignore
+    assert ".claude/hooks/cc-pack/__pycache__/" not in ignore
+    assert ignore.count("# cc-pack run state and hook bytecode") == 1
+    assert (hook_dir / "cc_pack_hooks" / "rules" / "__pycache__").is_dir()  # precompiled
+    assert "__pycache__" not in git(git_repo, "status", "--porcelain", "--untracked-files=all")
+    # uninstall after the upgrade removes exactly what the two installs added
+    assert run_cli("init", str(git_repo), "--uninstall").returncode == 0
+    after = snapshot(git_repo)
+    leftover = {p for p in after if p.startswith(".claude/")}
+    assert leftover == set(), leftover
+    assert set(after) <= set(before) | {".gitignore"}
 
 
 def test_plugin_hooks_json_matches_the_table():

@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from realproc import run_hook
 from runproject import PLAN, RESEARCH, Project, contract, finding
 
 
@@ -573,7 +573,6 @@ def test_a_human_reject_during_implement_widens_the_scope_through_plan(at):
     """The hook records `/orchestrate reject` typed mid-run; the CLI then goes back to plan,
     where the scope may change again before a new approval."""
     proj = at("implement")
-    hook = Path(__file__).resolve().parents[3] / "hooks" / "approval_capture.py"
     event = {
         "hook_event_name": "UserPromptSubmit",
         "session_id": "s-1",
@@ -581,13 +580,10 @@ def test_a_human_reject_during_implement_widens_the_scope_through_plan(at):
         "prompt": "/orchestrate reject docs/ must change too",
         "prompt_id": "p-9",
     }
-    done = subprocess.run(
-        [sys.executable, "-S", str(hook)],
-        input=json.dumps(event),
-        capture_output=True,
-        text=True,
+    done = run_hook(
+        "approval_capture",
+        json.dumps(event),
         env={**proj.env(), "CLAUDE_PROJECT_DIR": str(proj.root)},
-        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert "rejected" in json.loads(done.stdout)["hookSpecificOutput"]["additionalContext"]

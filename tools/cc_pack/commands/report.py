@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-import store
 from cc_pack import report as reports
 from cc_pack import state as runstate
 from cc_pack.errors import handle_errors
 from cc_pack.project import open_project
+from cc_pack_hooks import store
 
 
 @click.command("report")

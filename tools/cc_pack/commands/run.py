@@ -13,11 +13,11 @@ from pathlib import Path
 
 import click
 
-import store
 from cc_pack import gitchanges, handoff, phases, plan, report
 from cc_pack import state as runstate
 from cc_pack.errors import CheckFailed, InputError, RunStateError, handle_errors
 from cc_pack.project import open_project
+from cc_pack_hooks import store
 
 
 @click.group("run")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from roles import DEFAULT_CONFIG
+from cc_pack_hooks.roles import DEFAULT_CONFIG
 
 # The compiled-config defaults, shared with the hooks (stdlib; tests check they equal
 # cc_pack.config's).

@@ -9,7 +9,7 @@ import os
 import pytest
 from hookenv import run_hook
 
-import scope_guard
+from cc_pack_hooks.rules import scope
 
 W, E, N, M = "Write", "Edit", "NotebookEdit", "MultiEdit"
 
@@ -260,7 +260,7 @@ def test_table_sizes():
 @pytest.mark.parametrize("spec", DENIED, ids=[s[1][:40] for s in DENIED])
 def test_denied_during_implement(tree, spec):
     tree.start()
-    decision = scope_guard.decide(_event(tree, spec))
+    decision = scope.decide(_event(tree, spec))
     assert decision.action == "deny", decision
     assert "cc-pack" in decision.message
 
@@ -268,13 +268,13 @@ def test_denied_during_implement(tree, spec):
 @pytest.mark.parametrize("spec", ALLOWED, ids=[s[1][:40] for s in ALLOWED])
 def test_allowed_during_implement(tree, spec):
     tree.start()
-    decision = scope_guard.decide(_event(tree, spec))
+    decision = scope.decide(_event(tree, spec))
     assert decision.action == "allow", decision.message
 
 
 def test_reason_names_path_scope_and_way_forward(tree):
     tree.start()
-    msg = scope_guard.decide(_event(tree, (W, "lib/x.py"))).message
+    msg = scope.decide(_event(tree, (W, "lib/x.py"))).message
     assert "lib/x.py" in msg and "src/**" in msg and "approval" in msg
 
 
@@ -282,18 +282,18 @@ def test_reason_names_path_scope_and_way_forward(tree):
 def test_other_phases_write_nothing(tree, phase):
     tree.start(phase=phase)
     for spec in [(W, "src/app.py"), ("Bash", "echo x > src/app.py")]:
-        decision = scope_guard.decide(_event(tree, spec))
+        decision = scope.decide(_event(tree, spec))
         assert decision.action == "deny"
         assert f"phase {phase} does not change files" in decision.message
         assert "cc-pack run status" in decision.message
-    assert scope_guard.decide(_event(tree, ("Bash", "git status"))).action == "allow"
+    assert scope.decide(_event(tree, ("Bash", "git status"))).action == "allow"
 
 
 @pytest.mark.parametrize("status", ["PASS", "FAIL", "aborted"])
 def test_finished_run_no_longer_restricts(tree, status):
     tree.start(status=status)
-    assert scope_guard.decide(_event(tree, (W, "setup.py"))).action == "allow"
-    assert scope_guard.decide(_event(tree, (W, ".claude/cc-pack/x"))).action == "deny"
+    assert scope.decide(_event(tree, (W, "setup.py"))).action == "allow"
+    assert scope.decide(_event(tree, (W, ".claude/cc-pack/x"))).action == "deny"
 
 
 @pytest.mark.parametrize("cmd", HUMAN_ONLY_CALLS, ids=[c[:40] for c in HUMAN_ONLY_CALLS])
@@ -309,19 +309,19 @@ def test_human_only_cli_steps_are_denied_run_or_no_run(tree, cmd):
     for run in runs:
         if run is not None:
             tree.start(**run)
-        decision = scope_guard.decide(_event(tree, ("Bash", cmd)))
+        decision = scope.decide(_event(tree, ("Bash", cmd)))
         assert decision.action == "deny", (cmd, run)
         assert "human" in decision.message and "own terminal" in decision.message
 
 
 @pytest.mark.parametrize("cmd", SESSION_CALLS, ids=[c[:40] for c in SESSION_CALLS])
 def test_session_cli_steps_pass_without_a_run(tree, cmd):
-    assert scope_guard.decide(_event(tree, ("Bash", cmd))).action == "allow"
+    assert scope.decide(_event(tree, ("Bash", cmd))).action == "allow"
 
 
 def test_no_run_allows_all_but_the_always_rules(tree):
     for spec in [(W, "setup.py"), ("Bash", "python -c 'print(1)'"), ("Bash", "rm -rf lib")]:
-        assert scope_guard.decide(_event(tree, spec)).action == "allow", spec
+        assert scope.decide(_event(tree, spec)).action == "allow", spec
     for spec in [
         (W, ".claude/cc-pack/active.json"),
         (W, "src/statelink/x"),
@@ -329,7 +329,7 @@ def test_no_run_allows_all_but_the_always_rules(tree):
         ("Bash", "ln -s .claude/cc-pack x"),
         ("Bash", "python -c \"open('.claude/cc-pack/active.json','w')\""),
     ]:
-        assert scope_guard.decide(_event(tree, spec)).action == "deny", spec
+        assert scope.decide(_event(tree, spec)).action == "deny", spec
 
 
 @pytest.mark.parametrize(
@@ -341,38 +341,38 @@ def test_read_only_roles_never_write(tree, agent):
         if started:
             tree.start()
         for spec in [(W, "src/app.py"), ("Bash", "touch src/a.py"), ("Bash", "python -c 1")]:
-            decision = scope_guard.decide(_event(tree, spec, **extra))
+            decision = scope.decide(_event(tree, spec, **extra))
             assert decision.action == "deny", (agent, spec)
-        assert scope_guard.decide(_event(tree, ("Bash", "git diff"), **extra)).action == "allow"
+        assert scope.decide(_event(tree, ("Bash", "git diff"), **extra)).action == "allow"
 
 
 def test_other_plugins_reviewer_is_not_ours(tree):
     extra = {"agent_id": "a1", "agent_type": "other:security-reviewer"}
-    assert scope_guard.decide(_event(tree, (W, "setup.py"), **extra)).action == "allow"
+    assert scope.decide(_event(tree, (W, "setup.py"), **extra)).action == "allow"
 
 
 def test_other_sessions_are_not_governed(tree):
     tree.start(session_id="someone-else")
-    assert scope_guard.decide(_event(tree, (W, "setup.py"))).action == "allow"
+    assert scope.decide(_event(tree, (W, "setup.py"))).action == "allow"
 
 
 def test_lenient_mode_allows_unanalysable_but_not_state_mentions(tree):
     tree.start(config={"scope": {"strict": False}})
-    decision = scope_guard.decide(_event(tree, ("Bash", "python -c 'print(1)'")))
+    decision = scope.decide(_event(tree, ("Bash", "python -c 'print(1)'")))
     assert decision.action == "allow" and decision.log == {
         "lenient": ["python -c runs inline code"]
     }
-    assert scope_guard.decide(_event(tree, ("Bash", "echo x > lib/a"))).action == "deny"
+    assert scope.decide(_event(tree, ("Bash", "echo x > lib/a"))).action == "deny"
     cmd = "python -c \"open('.claude/cc-pack/runs/r1/state.json','w')\""
-    assert scope_guard.decide(_event(tree, ("Bash", cmd))).action == "deny"
+    assert scope.decide(_event(tree, ("Bash", cmd))).action == "deny"
 
 
 def test_unbound_run_is_claimed_by_the_first_session(tree):
     tree.start(session_id=None)
     event = _event(tree, (W, "lib/x.py"))
-    assert scope_guard.decide(event).action == "deny"
+    assert scope.decide(event).action == "deny"
     assert tree.state()["session_id"] is None  # decide() wrote nothing
-    scope_guard.decide_and_apply(event)
+    scope.handle(event)
     assert tree.state()["session_id"] == "sess-1"
 
 

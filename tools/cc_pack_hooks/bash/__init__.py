@@ -1,0 +1,1 @@
+"""The Bash analysis: ``words`` tokenizes a command like bash, ``writes`` finds what it writes."""
