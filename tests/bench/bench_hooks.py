@@ -1,9 +1,14 @@
 """Hook start-to-answer time as a ratio to a bare interpreter (`python -c pass`, same venv),
-p50 over RUNS real processes each. Run: `python tests/bench/bench_hooks.py`. Prints a table;
-it asserts nothing (timing is not a test): compare the ratio column with the budgets."""
+p50 over RUNS real processes each, for the hooks exactly as `cc-pack init` installs them.
+
+Run: `python tests/bench/bench_hooks.py [--compare REF]`. With ``--compare`` the tree that the
+cc-pack of git revision REF installs is measured in the same run, alternating with this one, so
+a regression shows against the same machine noise. Prints a table; asserts nothing (timing is not
+a test): compare the ratio column with the budgets."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import statistics
@@ -14,8 +19,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-HOOKS = REPO / "hooks"
-sys.path.insert(0, str(REPO / "tests" / "hooks"))
+sys.path[:0] = [str(REPO / "tests"), str(REPO / "tests" / "hooks")]
 from hookenv import Project  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "40"))
@@ -39,13 +43,23 @@ def p50(argv, stdin=b"", env=None) -> float:
     return statistics.median(times) * 1000
 
 
-def main() -> None:
-    tmp = Path(tempfile.mkdtemp()).resolve()
-    root = tmp / "proj"
-    for d in ("src/pkg3", "tests", ".claude/cc-pack"):
+def installed_project(tmp: Path, name: str, tools: Path) -> Path:
+    """A git project with the pack installed by the cc-pack whose sources are in ``tools``."""
+    root = tmp / name
+    for d in ("src/pkg3", "tests"):
         (root / d).mkdir(parents=True)
     subprocess.run(["git", "init", "-q", str(root)], check=True)
-    (root / ".gitignore").write_text(".claude/cc-pack/\n")
+    env = {**os.environ, "PYTHONPATH": str(tools)}
+    for marker in ("CLAUDECODE", "CLAUDE_CODE_SESSION_ID", "CLAUDE_PROJECT_DIR"):
+        env.pop(marker, None)
+    done = subprocess.run([PY, "-m", "cc_pack", "init", str(root), "--python", PY],
+                          capture_output=True, text=True, env=env, cwd=tools)  # fmt: skip
+    if done.returncode != 0:
+        sys.exit(f"init of {name} failed: {done.stdout}{done.stderr}")
+    return root
+
+
+def events(root: Path) -> dict[str, tuple[str, dict]]:
     project = Project(root)
     ruff = str(Path(PY).parent / "ruff")
     argv = [ruff, "check", "--output-format", "json", "--no-cache", "{file}"]
@@ -59,7 +73,7 @@ def main() -> None:
     reviewer = {"reviewer": "security-reviewer", "summary": "s", "findings": [
         {"severity": "HIGH", "file": "src/a.py", "line": k + 1, "message": "m", "evidence": "e"}
         for k in range(5)]}  # fmt: skip
-    events = {
+    return {
         "scope_guard (Write)": ("scope_guard", project.event(
             hook_event_name="PreToolUse", tool_name="Write",
             tool_input={"file_path": str(root / "src/pkg3/new.py"), "content": "x = 1\n"})),
@@ -85,25 +99,58 @@ def main() -> None:
             hook_event_name="PostToolUse", tool_name="Bash", tool_input={"command": "ls"},
             tool_response={})),
     }  # fmt: skip
+
+
+def measure(root: Path, name: str, event: dict) -> float:
     env = {**os.environ, "CLAUDE_PROJECT_DIR": str(root)}
     env.pop("CC_PACK_LOG", None)
     # Claude Code hooks normally run with bytecode caching on; a PYTHONDONTWRITEBYTECODE set for
     # the test session would make every run recompile the hook modules (about 8 ms)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    for name, event in events.values():  # warm the bytecode cache and the page cache
-        subprocess.run([PY, "-S", str(HOOKS / f"{name}.py")], input=json.dumps(event).encode(),
-                       capture_output=True, env=env)  # fmt: skip
-    bare = p50([PY, "-c", "pass"], env=env)
-    bare_s = p50([PY, "-S", "-c", "pass"], env=env)
-    ruff_alone = p50([ruff, "check", "--output-format", "json", "--no-cache", str(edited)], env=env)
-    print(f"python -c pass: {bare:.1f} ms   python -S -c pass: {bare_s:.1f} ms   "
-          f"ruff alone: {ruff_alone:.1f} ms ({ruff_alone / bare:.2f}x)   runs: {RUNS}")  # fmt: skip
-    print(f"{'hook':28} {'p50 ms':>8} {'ratio':>7} {'budget':>7}")
-    for label, (name, event) in events.items():
-        ms = p50([PY, "-S", str(HOOKS / f"{name}.py")], json.dumps(event).encode(), env)
-        budget = BUDGETS.get(name)
-        mark = "" if budget is None else ("ok" if ms / bare <= budget else "OVER")
-        print(f"{label:28} {ms:8.1f} {ms / bare:6.2f}x {budget or '-':>7} {mark}")
+    argv = [PY, "-S", str(root / ".claude" / "hooks" / "cc-pack" / f"{name}.py")]
+    subprocess.run(argv, input=json.dumps(event).encode(), capture_output=True, env=env)
+    return p50(argv, json.dumps(event).encode(), env)
+
+
+def worktree(ref: str, tmp: Path) -> Path:
+    path = tmp / "ref"
+    subprocess.run(["git", "-C", str(REPO), "worktree", "add", "-q", "--detach", str(path), ref],
+                   check=True)  # fmt: skip
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--compare", metavar="REF", help="also measure what REF installs")
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp()).resolve()
+    trees = {"this": installed_project(tmp, "this", REPO / "tools")}
+    ref_tree = worktree(args.compare, tmp) if args.compare else None
+    try:
+        if ref_tree:
+            trees[args.compare] = installed_project(tmp, "ref-proj", ref_tree / "tools")
+        tables = {name: events(root) for name, root in trees.items()}
+        env = {**os.environ}
+        bare = p50([PY, "-c", "pass"], env=env)
+        bare_s = p50([PY, "-S", "-c", "pass"], env=env)
+        print(f"python -c pass: {bare:.1f} ms   python -S -c pass: {bare_s:.1f} ms   runs: {RUNS}")
+        head = f"{'hook':28} {'p50 ms':>8} {'ratio':>7} {'budget':>7}"
+        if ref_tree:
+            head += f"   {args.compare[:10]:>10} {'ratio':>7}"
+        print(head)
+        for label, (name, _) in tables["this"].items():
+            ms = measure(trees["this"], name, tables["this"][label][1])
+            budget = BUDGETS.get(name)
+            mark = "" if budget is None else ("ok" if ms / bare <= budget else "OVER")
+            line = f"{label:28} {ms:8.1f} {ms / bare:6.2f}x {budget or '-':>7} {mark:4}"
+            if ref_tree:
+                old = measure(trees[args.compare], name, tables[args.compare][label][1])
+                line += f" {old:10.1f} {old / bare:6.2f}x"
+            print(line)
+    finally:
+        if ref_tree:
+            subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(ref_tree)],
+                           check=False)  # fmt: skip
 
 
 if __name__ == "__main__":
