@@ -84,7 +84,7 @@ def test_hooks_folder_holds_only_entry_files_and_the_plugin_registrations():
     files = sorted(p.name for p in pack.hooks_dir().iterdir() if p.name != "__pycache__")
     from cc_pack import hookspec
 
-    assert files == sorted([*hookspec.scripts(), "hooks.json"])
+    assert files == sorted([*hookspec.scripts(), "hooks.json", hookspec.LAUNCHER])
     for script in hookspec.scripts():
         body = (pack.hooks_dir() / script).read_text()
         tree = ast.parse(body)
@@ -109,8 +109,4 @@ def test_the_repositorys_own_settings_run_the_checkout_hooks():
     from cc_pack import hookspec
 
     data = json.loads((REPO / ".claude" / "settings.json").read_text())
-    assert data == {
-        "hooks": hookspec.settings_hooks(
-            "$CLAUDE_PROJECT_DIR/hooks", package_root="$CLAUDE_PROJECT_DIR/tools"
-        )
-    }
+    assert data == {"hooks": hookspec.settings_hooks("${CLAUDE_PROJECT_DIR}/hooks")}

@@ -14,19 +14,19 @@ import pytest
 from realproc import REPO
 
 LAUNCHER = REPO / "skills" / "orchestrate" / "bin" / "cc-pack"
-PIN_LINE = 'CC_PACK_PYTHON_PINNED=""'
 NASTY = ["a b", "$(touch pwned)", "`touch pwned`", "*", ";", "", "--x=1 2", "it's", "\\n"]
 
 
 def pack_copy(root: Path, *, tools: bool = False, pinned: str | None = None) -> Path:
-    """A pack layout holding a copy of the launcher (optionally with tools/ and a pinned
-    interpreter, as `cc-pack init` writes it)."""
+    """A pack layout holding a copy of the launcher (optionally with tools/, or with a recorded
+    interpreter: ``root`` is then the project's .claude/ and ``cc-pack/local.conf`` beside the
+    skills says ``cli_python=<pinned>``, as `cc-pack init` writes it)."""
     target = root / "skills" / "orchestrate" / "bin" / "cc-pack"
     target.parent.mkdir(parents=True)
-    text = LAUNCHER.read_text()
     if pinned is not None:
-        text = text.replace(PIN_LINE, f'CC_PACK_PYTHON_PINNED="{pinned}"', 1)
-    target.write_text(text)
+        (root / "cc-pack").mkdir()
+        (root / "cc-pack" / "local.conf").write_text(f"# machine\ncli_python={pinned}\n")
+    target.write_text(LAUNCHER.read_text())
     target.chmod(0o755)
     if tools:
         (root / "tools").symlink_to(REPO / "tools")
@@ -56,12 +56,11 @@ def launch(
     )
 
 
-def test_source_launcher_is_executable_posix_sh_with_one_pin_line():
+def test_source_launcher_is_executable_posix_sh_and_the_same_on_every_machine():
     assert os.access(LAUNCHER, os.X_OK)
     text = LAUNCHER.read_text()
     assert text.startswith("#!/bin/sh\n")
-    # `cc-pack init` replaces the first occurrence: it must be the assignment itself
-    assert text.count(PIN_LINE) == 1 and f"\n{PIN_LINE}\n" in text
+    assert "PINNED" not in text  # nothing is written into it: the interpreter is in local.conf
     assert "eval" not in text.split()
     assert subprocess.run(["/bin/sh", "-n", str(LAUNCHER)], check=False).returncode == 0
 

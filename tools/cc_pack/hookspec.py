@@ -9,7 +9,6 @@ whose ``ON_ERROR`` is the failure policy the README's table shows.
 from __future__ import annotations
 
 import json
-import shlex
 from dataclasses import dataclass
 
 # Tool names as Claude Code 2.1.197 sends them (reference A.11). MultiEdit is not a tool there:
@@ -114,31 +113,35 @@ def scripts() -> list[str]:
     return sorted({spec.script for spec in HOOKS})
 
 
-def command(script_path: str, python: str = "python3", package_root: str | None = None) -> str:
-    """The shell command Claude Code runs. ``-S`` skips site-packages: the hooks are stdlib only
-    and start measurably faster without it. ``script_path`` may contain ``$VAR``/``${VAR}``
-    references, so it is double-quoted rather than shell-escaped. ``package_root``: the folder
-    holding ``cc_pack_hooks`` when it is not beside the entry files (the plugin's ``tools/``)."""
-    env = f'PYTHONPATH="{package_root}" ' if package_root else ""
-    return f'{env}{shlex.quote(python)} -S "{script_path}"'
+LAUNCHER = "run-hook"  # the POSIX sh file in hooks/ every registration sources
+# Sourced rather than run, so that a missing launcher makes `.` fail and the command exit 2
+# (which blocks), not 127 (which Claude Code treats as "allow").
+SOURCE_LAUNCHER = '. "$0" || exit 2'
 
 
-def settings_hooks(
-    script_dir: str, python: str = "python3", package_root: str | None = None
-) -> dict:
-    """The ``hooks`` mapping for settings.json / hooks.json, scripts in ``script_dir``."""
+def handler(spec: HookSpec, hook_dir: str) -> dict:
+    """One registration, in exec form: Claude Code spawns ``/bin/sh`` directly (no shell of its
+    own, no ``CLAUDE_CODE_SHELL_PREFIX``) and substitutes ``${CLAUDE_PROJECT_DIR}`` /
+    ``${CLAUDE_PLUGIN_ROOT}`` in ``hook_dir``. The launcher picks the interpreter and turns every
+    failure into the answer of the hook's policy."""
+    entry = spec.script.removesuffix(".py")
+    policy = "deny" if spec.fail.startswith("deny") else "silent"
+    return {
+        "type": "command",
+        "command": "/bin/sh",
+        "args": ["-c", SOURCE_LAUNCHER, f"{hook_dir}/{LAUNCHER}", entry, policy],
+        "timeout": spec.timeout,
+    }
+
+
+def settings_hooks(hook_dir: str) -> dict:
+    """The ``hooks`` mapping for settings.json / hooks.json, entry files in ``hook_dir``."""
     result: dict[str, list] = {}
     for spec in HOOKS:
         group: dict = {}
         if spec.matcher:
             group["matcher"] = spec.matcher
-        group["hooks"] = [
-            {
-                "type": "command",
-                "command": command(f"{script_dir}/{spec.script}", python, package_root),
-                "timeout": spec.timeout,
-            }
-        ]
+        group["hooks"] = [handler(spec, hook_dir)]
         result.setdefault(spec.event, []).append(group)
     return result
 
@@ -164,8 +167,6 @@ def plugin_hooks_json() -> str:
     """The text of ``hooks/hooks.json`` for plugin installs."""
     doc = {
         "description": "cc-pack guard hooks: scope, spawn, approval, lint, contract and stop gates",
-        "hooks": settings_hooks(
-            "${CLAUDE_PLUGIN_ROOT}/hooks", package_root="${CLAUDE_PLUGIN_ROOT}/tools"
-        ),
+        "hooks": settings_hooks("${CLAUDE_PLUGIN_ROOT}/hooks"),
     }
     return json.dumps(doc, indent=2) + "\n"

@@ -16,7 +16,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cc_pack import __version__, hookspec, pack
+from cc_pack import __version__, hookspec, local, pack
 from cc_pack import settings as settings_mod
 from cc_pack.errors import CheckFailed, FilesystemError, InputError
 
@@ -33,8 +33,6 @@ IGNORE_LINES = (".claude/cc-pack/", ".claude/hooks/cc-pack/**/__pycache__/")
 OLD_IGNORE_LINES = (".claude/hooks/cc-pack/__pycache__/",)
 IGNORE_COMMENT = "# cc-pack run state and hook bytecode"
 BACKUP_SUFFIX = ".cc-pack-backup"
-LAUNCHER = Path("skills/orchestrate/bin/cc-pack")
-PIN_LINE = 'CC_PACK_PYTHON_PINNED=""'
 
 CONFIG_TEMPLATE = """\
 # cc-pack configuration (README: Configuration). Uncomment what you change.
@@ -88,8 +86,9 @@ class Plan:
 # --- what the pack consists of ------------------------------------------------------------------
 
 
-def pack_files(launcher_python: str) -> dict[Path, tuple[bytes, int]]:
-    """Project-relative destination -> (content, mode) for every file the pack installs."""
+def pack_files() -> dict[Path, tuple[bytes, int]]:
+    """Project-relative destination -> (content, mode) for every file the pack installs. The
+    same bytes on every machine: machine-local facts go to ``local.conf`` (``cc_pack.local``)."""
     root = pack.root()
     files: dict[Path, tuple[bytes, int]] = {}
     for src in sorted((root / "agents").glob("*.md")):
@@ -97,14 +96,12 @@ def pack_files(launcher_python: str) -> dict[Path, tuple[bytes, int]]:
     for src in sorted((root / "skills").rglob("*")):
         if src.is_file() and "__pycache__" not in src.parts:
             rel = src.relative_to(root)
-            data = src.read_bytes()
-            if rel == LAUNCHER:
-                pinned = f"CC_PACK_PYTHON_PINNED={_sh_quote(launcher_python)}"
-                data = data.replace(PIN_LINE.encode(), pinned.encode(), 1)
             mode = 0o755 if os.access(src, os.X_OK) else 0o644
-            files[Path(".claude") / rel] = (data, mode)
+            files[Path(".claude") / rel] = (src.read_bytes(), mode)
     for src in sorted((root / "hooks").glob("*.py")):
         files[HOOK_DIR / src.name] = (src.read_bytes(), 0o644)
+    launcher = root / "hooks" / hookspec.LAUNCHER
+    files[HOOK_DIR / hookspec.LAUNCHER] = (launcher.read_bytes(), 0o644)  # sourced, not run
     # The package beside the entry files: `python3 -S entry.py` finds it as sys.path[0].
     package = pack.hook_package_dir()
     for src in sorted(package.rglob("*.py")):
@@ -113,73 +110,33 @@ def pack_files(launcher_python: str) -> dict[Path, tuple[bytes, int]]:
     return files
 
 
-def _sh_quote(value: str) -> str:
-    return "'" + value.replace("'", "'\\''") + "'"
-
-
-def hook_settings(python: str) -> dict:
-    return hookspec.settings_hooks(f"$CLAUDE_PROJECT_DIR/{HOOK_DIR.as_posix()}", python)
+def hook_settings() -> dict:
+    return hookspec.settings_hooks(f"${{CLAUDE_PROJECT_DIR}}/{HOOK_DIR.as_posix()}")
 
 
 # --- the interpreter written into hook commands ------------------------------------------------
 
 
-def is_pyenv_shim(path: str) -> bool:
-    if "/shims/" not in path:
-        return False
-    try:
-        with open(path, "rb") as fh:
-            return b"pyenv" in fh.read(4096)
-    except OSError:
-        return False
-
-
 def choose_python(requested: str | None) -> tuple[str, list[str]]:
-    """(interpreter for hook commands, notes). A bare ``python3`` resolving to a pyenv shim
-    costs about 8x a direct interpreter start on every hook call: say so."""
+    """(the interpreter this machine's hooks run, notes). It is recorded in the git-ignored
+    ``local.conf``, never in a committed file. A ``python3`` that is a pyenv or asdf shim is
+    resolved to the interpreter behind it: a shim costs several interpreter starts per call."""
     notes: list[str] = []
-    if requested:
-        resolved = shutil.which(requested) or requested
-        if not os.path.isfile(resolved) or not os.access(resolved, os.X_OK):
-            raise InputError(
-                f"--python {requested}: no such executable",
-                "give the path of a Python 3.10+ interpreter",
-            )
-        python = os.path.abspath(resolved)
-    else:
-        python = "python3"
-        resolved = shutil.which("python3")
-        if resolved is None:
-            raise InputError(
-                "python3 is not on PATH, so Claude Code could not run the hooks "
-                "(a guard that cannot start blocks nothing)",
-                "pass --python /path/to/python3",
-            )
-        if is_pyenv_shim(resolved):
-            notes.append(
-                f"python3 resolves to a pyenv shim ({resolved}): every hook call would pay "
-                "about 8x an interpreter start. Pin a real interpreter: "
-                'cc-pack init --python "$(pyenv which python3)"'
-            )
-    probe = subprocess.run(
-        [resolved, "-S", "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
-    version = probe.stdout.strip()
+    candidate = requested or "python3"
+    if not requested and shutil.which("python3") is None:
+        raise InputError(
+            "python3 is not on PATH, so the hooks would have no interpreter (they would then "
+            "deny every guarded tool call)",
+            "install Python 3.10+ or pass --python /path/to/python3",
+        )
     try:
-        major, minor = (int(x) for x in version.split("."))
-    except ValueError:
-        raise InputError(
-            f"{resolved} did not run as Python ({probe.stderr.strip()[:200]})",
-            "pass --python /path/to/python3",
-        ) from None
-    if (major, minor) < (3, 10):
-        raise InputError(
-            f"{resolved} is Python {version}; the hooks need 3.10 or newer",
-            "pass --python /path/to/python3.10+",
+        python, shim = local.real_interpreter(candidate)
+    except local.NoPython as exc:
+        raise InputError(str(exc), "pass --python /path/to/python3.10+") from None
+    if shim:
+        notes.append(
+            f"python3 is a shim ({shutil.which(candidate)}): the hooks run the interpreter "
+            f"behind it directly, {python} (recorded in {local.PATH}, this machine only)"
         )
     return python, notes
 
@@ -207,7 +164,7 @@ def check_target(target: Path) -> None:
             )
 
 
-def plan(target: Path, python: str, *, force: bool, launcher_python: str) -> Plan:
+def plan(target: Path, python: str, *, force: bool) -> Plan:
     check_target(target)
     result = Plan(target)
     old = read_manifest(target)
@@ -215,7 +172,6 @@ def plan(target: Path, python: str, *, force: bool, launcher_python: str) -> Pla
     manifest = {
         "version": 1,
         "pack_version": __version__,
-        "python": python,
         "files": {},
         "backups": dict(old.get("backups", {})),
         "created_dirs": list(old.get("created_dirs", [])),
@@ -229,7 +185,7 @@ def plan(target: Path, python: str, *, force: bool, launcher_python: str) -> Pla
     settings_text = settings_path.read_text(encoding="utf-8") if settings_path.exists() else None
     settings_data = settings_mod.parse(settings_path, settings_text or "")
 
-    for rel, (data, mode) in pack_files(launcher_python).items():
+    for rel, (data, mode) in pack_files().items():
         dest = target / rel
         key = rel.as_posix()
         manifest["files"][key] = sha(data)
@@ -276,7 +232,8 @@ def plan(target: Path, python: str, *, force: bool, launcher_python: str) -> Pla
         manifest["config_sha"] = old.get("config_sha")
         result.actions.append(Action("keep", CONFIG, "your configuration"))
 
-    _plan_settings(result, manifest, settings_text, settings_data, python)
+    _plan_settings(result, manifest, settings_text, settings_data)
+    _plan_local(result, target, python)
     _plan_gitignore(result, manifest, target)
     result.manifest = manifest
     if not (target / ".git").exists():
@@ -287,8 +244,24 @@ def plan(target: Path, python: str, *, force: bool, launcher_python: str) -> Pla
     return result
 
 
-def _plan_settings(result: Plan, manifest: dict, text: str | None, data: dict, python: str) -> None:
-    ours = hook_settings(python)
+def _plan_local(result: Plan, target: Path, python: str) -> None:
+    """This machine's interpreters: not a pack file (never in the manifest, never committed)."""
+    text = local.render(local.facts(python))
+    path = target / local.PATH
+    current = path.read_text(encoding="utf-8") if path.exists() else None
+    if current == text:
+        result.actions.append(Action("unchanged", local.PATH, "this machine's interpreters"))
+    else:
+        kind = "create" if current is None else "update"
+        result.actions.append(
+            Action(
+                kind, local.PATH, f"this machine's interpreters (hooks: {python})", text.encode()
+            )
+        )
+
+
+def _plan_settings(result: Plan, manifest: dict, text: str | None, data: dict) -> None:
+    ours = hook_settings()
     current_ours = {
         event: [g for g in groups if settings_mod._is_ours(g)]
         for event, groups in (data.get("hooks") or {}).items()
@@ -382,7 +355,8 @@ def apply(result: Plan) -> None:
 
 
 def verify(target: Path, python: str) -> list[str]:
-    """Problems with the installed hooks: every registered script must exist and start.
+    """Problems with the installed hooks: every registration must run, and the Python behind
+    each must import and answer (the launcher would otherwise turn the failure into denials).
 
     A missing script makes Claude Code block every matching tool call (reference A.5)."""
     problems = []
@@ -390,7 +364,7 @@ def verify(target: Path, python: str) -> list[str]:
     # environment may set PYTHONDONTWRITEBYTECODE, which would make every call recompile).
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     subprocess.run(
-        [shutil.which(python) or python, "-S", "-m", "compileall", "-q", str(target / HOOK_DIR)],
+        [python, "-S", "-m", "compileall", "-q", str(target / HOOK_DIR)],
         env=env,
         capture_output=True,
         timeout=60,
@@ -401,22 +375,34 @@ def verify(target: Path, python: str) -> list[str]:
     probe = json.dumps(
         {"hook_event_name": "Notification", "session_id": "cc-pack-init", "cwd": str(target)}
     )
-    for command in dict.fromkeys(settings_mod.our_commands(data)):
-        script = command.split('"')[1].replace("$CLAUDE_PROJECT_DIR", str(target))
-        if not os.path.isfile(script):
-            problems.append(f"{script}: registered in {SETTINGS} but missing")
+    seen = set()
+    for handler in settings_mod.our_handlers(data):
+        argv = [
+            str(part).replace("${CLAUDE_PROJECT_DIR}", str(target))
+            for part in [handler.get("command"), *(handler.get("args") or [])]
+        ]
+        if tuple(argv) in seen:
             continue
-        run = subprocess.run(
-            [shutil.which(python) or python, "-S", script],
-            input=probe,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
+        seen.add(tuple(argv))
+        entry = target / HOOK_DIR / f"{argv[-2]}.py" if len(argv) >= 2 else None
+        if entry is None or not entry.is_file():
+            problems.append(f"{entry or argv}: registered in {SETTINGS} but missing")
+            continue
+        direct = subprocess.run(
+            [python, "-S", str(entry)], input=probe, env=env, capture_output=True, text=True,
+            timeout=30, check=False,
+        )  # fmt: skip
+        if direct.returncode not in (0, 2) or "Traceback" in direct.stderr:
+            problems.append(f"{entry}: exited {direct.returncode}: {direct.stderr.strip()[:300]}")
+            continue
+        registered = subprocess.run(
+            argv, input=probe, env=env, capture_output=True, text=True, timeout=30, check=False
         )
-        if run.returncode not in (0, 2) or "Traceback" in run.stderr:
-            problems.append(f"{script}: exited {run.returncode}: {run.stderr.strip()[:300]}")
+        if registered.returncode not in (0, 2) or "denied this call" in registered.stdout:
+            problems.append(
+                f"{' '.join(argv)}: exited {registered.returncode}: "
+                f"{(registered.stdout + registered.stderr).strip()[:300]}"
+            )
     return problems
 
 
@@ -431,7 +417,7 @@ def uninstall_plan(target: Path) -> Plan:
         files = manifest.get("files", {})
     else:
         result.notes.append(f"no {MANIFEST}: removing the pack files whose content is unchanged")
-        files = {k.as_posix(): sha(v[0]) for k, v in pack_files("").items()}
+        files = {k.as_posix(): sha(v[0]) for k, v in pack_files().items()}
     backups = manifest.get("backups", {})
     for key, digest in sorted(files.items()):
         dest = target / key
@@ -440,7 +426,7 @@ def uninstall_plan(target: Path) -> Plan:
         current = sha(dest.read_bytes())
         if key in backups and (target / backups[key]).exists() and current == digest:
             result.actions.append(Action("restore", Path(key), f"from {backups[key]}"))
-        elif current == digest or (not manifest and _same_but_pin(dest, key)):
+        elif current == digest:
             result.actions.append(Action("remove", Path(key)))
         else:
             result.actions.append(Action("keep", Path(key), "changed since install"))
@@ -456,18 +442,6 @@ def uninstall_plan(target: Path) -> Plan:
     _unplan_text(result, target, GITIGNORE, manifest.get("gitignore"), gitignore_restore)
     result.manifest = manifest
     return result
-
-
-def _same_but_pin(dest: Path, key: str) -> bool:
-    # Without a manifest the launcher's pinned interpreter is unknown: compare the rest.
-    if not key.endswith(LAUNCHER.as_posix()):
-        return False
-    source = (pack.root() / LAUNCHER).read_bytes().splitlines()
-    current = dest.read_bytes().splitlines()
-    return len(source) == len(current) and all(
-        a == b or a.startswith(b"CC_PACK_PYTHON_PINNED=")
-        for a, b in zip(source, current, strict=True)
-    )
 
 
 def settings_restore(text: str) -> str:
@@ -518,6 +492,7 @@ def apply_uninstall(result: Plan) -> None:
     # The run-state dir keeps the user's runs; only what init put there goes.
     (target / MANIFEST).unlink(missing_ok=True)
     (target / ".claude/cc-pack/config.json").unlink(missing_ok=True)
+    (target / local.PATH).unlink(missing_ok=True)
     state = target / ".claude/cc-pack"
     if state.is_dir() and not any(state.iterdir()):
         state.rmdir()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from cc_pack import local
 from cc_pack.errors import InputError
 
 
@@ -57,6 +58,7 @@ def open_project(*, strict: bool = False) -> Path:
     With ``strict`` a broken YAML stops the command (``run start`` snapshots the config); other
     commands only warn, so that a typo in the YAML cannot block ``run status`` or ``run abort``."""
     root = find_root()
+    local.ensure(root)
     if _compiled_is_fresh(root):
         return root
     from cc_pack import config

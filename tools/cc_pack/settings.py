@@ -8,7 +8,7 @@ from pathlib import Path
 
 from cc_pack.errors import InputError
 
-# Our hook groups are recognised by the script folder their command names.
+# Our hook groups are recognised by the hook folder their command or its arguments name.
 MARKER = ".claude/hooks/cc-pack/"
 
 
@@ -57,9 +57,15 @@ def _is_ours(group: object) -> bool:
     if not isinstance(group, dict):
         return False
     hooks = group.get("hooks")
-    return isinstance(hooks, list) and any(
-        isinstance(h, dict) and MARKER in str(h.get("command", "")) for h in hooks
-    )
+    return isinstance(hooks, list) and any(_names_us(h) for h in hooks)
+
+
+def _names_us(handler: object) -> bool:
+    if not isinstance(handler, dict):
+        return False
+    args = handler.get("args")
+    words = [handler.get("command"), *(args if isinstance(args, list) else [])]
+    return any(MARKER in str(word) for word in words)
 
 
 def without_ours(data: dict) -> dict:
@@ -92,13 +98,11 @@ def with_ours(data: dict, ours: dict) -> dict:
     return result
 
 
-def our_commands(data: dict) -> list[str]:
-    """Every command of ours registered in the settings."""
-    commands = []
+def our_handlers(data: dict) -> list[dict]:
+    """Every hook handler of ours registered in the settings."""
+    found = []
     for groups in (data.get("hooks") or {}).values():
         for group in groups:
             if _is_ours(group):
-                commands += [
-                    str(h.get("command", "")) for h in group["hooks"] if isinstance(h, dict)
-                ]
-    return commands
+                found += [h for h in group["hooks"] if _names_us(h)]
+    return found

@@ -61,7 +61,27 @@ def run(argv: list[str], cwd: str, timeout: float, extra_dirs: tuple[str, ...] =
         os.close(write_fd)
         os.close(devnull)
         os.chdir(previous)
-    deadline = time.monotonic() + timeout
+    try:
+        return _wait(pid, read_fd, time.monotonic() + timeout)
+    except BaseException:
+        # interrupted (the hook's own time budget): the child must not outlive the hook
+        _kill(pid)
+        raise
+
+
+def _kill(pid: int) -> None:
+    # contextlib.suppress would be one more import on the hooks' hot path
+    try:  # noqa: SIM105
+        os.kill(pid, SIGKILL)
+    except ProcessLookupError:
+        pass
+    try:  # noqa: SIM105
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
+
+
+def _wait(pid: int, read_fd: int, deadline: float) -> Result:
     chunks: list[bytes] = []
     timed_out = False
     try:
@@ -85,13 +105,7 @@ def run(argv: list[str], cwd: str, timeout: float, extra_dirs: tuple[str, ...] =
             if done:
                 return Result(os.waitstatus_to_exitcode(status), b"".join(chunks))
             if time.monotonic() >= deadline:
-                timed_out = True
                 break
             time.sleep(0.002)
-    try:
-        os.kill(pid, SIGKILL)
-    except ProcessLookupError:  # exited in the meantime: reaping it is all that is left
-        os.waitpid(pid, 0)
-        return Result(None, b"".join(chunks), timed_out=True)
-    os.waitpid(pid, 0)
+    _kill(pid)
     return Result(None, b"".join(chunks), timed_out=True)

@@ -45,6 +45,28 @@ class BadEvent(Exception):
     """stdin is not one JSON object of the shape the hook needs."""
 
 
+class OverBudget(BaseException):
+    """The hook ran past its time budget. A BaseException, so that no ``except Exception`` on
+    the way swallows it."""
+
+
+DEFAULT_BUDGET = 5.0  # seconds; every registration's timeout is at least 30
+
+
+def _over_budget(signum, frame):
+    raise OverBudget
+
+
+def _arm(budget: float) -> None:
+    """Interrupt the hook after ``budget`` seconds (a blocked system call is interrupted too), so
+    that it answers within its budget instead of being cancelled by Claude Code's timeout, which
+    would let the tool call run. ``_signal``, not ``signal``: the latter imports enum (5 ms)."""
+    import _signal
+
+    _signal.signal(_signal.SIGALRM, _over_budget)
+    _signal.setitimer(_signal.ITIMER_REAL, budget)
+
+
 class Decision:
     """What a hook answers. Build one with the class methods; never instantiate directly."""
 
@@ -239,15 +261,17 @@ def _fallback(hook: str, on_error: str, event_name: str, problem: str) -> Decisi
     return Decision.allow(log={"error": problem})
 
 
-def main(decide, *, hook: str, on_error: str) -> None:
+def main(decide, *, hook: str, on_error: str, budget: float = DEFAULT_BUDGET) -> None:
     """Run one hook process: stdin -> decide -> answer -> exit. Never raises.
 
     ``on_error`` is the hook's failure policy: ``"deny"`` for guards (a guard that cannot decide
-    denies with the reason), ``"silent"`` for advisory hooks (they stay out of the way)."""
+    denies with the reason), ``"silent"`` for advisory hooks (they stay out of the way).
+    ``budget``: seconds before the decision is abandoned and the failure policy answers."""
     started = time.perf_counter()
     event: dict | None = None
     event_name = ""
     try:
+        _arm(budget)
         event = read_event()
         event_name = (
             event.get("hook_event_name") if isinstance(event.get("hook_event_name"), str) else ""
@@ -255,10 +279,20 @@ def main(decide, *, hook: str, on_error: str) -> None:
         decision = decide(event)
     except BadEvent as exc:
         decision = _fallback(hook, on_error, event_name, f"bad input: {exc}")
+    except OverBudget:
+        decision = _fallback(
+            hook, on_error, event_name, f"it took longer than its budget of {budget:g} s"
+        )
     except Exception as exc:  # a hook must never hand Claude Code a traceback
         decision = _fallback(
             hook, on_error, event_name, f"internal error: {type(exc).__name__}: {exc}"
         )
+    try:
+        import _signal
+
+        _signal.setitimer(_signal.ITIMER_REAL, 0)
+    except BaseException:
+        pass  # the answer below is all that is left to do
     try:
         code, out, err = render(decision, event_name)
     except Exception as exc:
@@ -292,5 +326,13 @@ def main(decide, *, hook: str, on_error: str) -> None:
 
 
 def run(rules) -> None:
-    """The entry files' one call: ``rules`` is a module of ``cc_pack_hooks.rules``."""
-    main(rules.handle, hook=rules.HOOK, on_error=rules.ON_ERROR)
+    """The entry files' one call: ``rules`` is a module of ``cc_pack_hooks.rules``.
+
+    ``$CC_PACK_HOOK_BUDGET`` may lower the module's time budget (tests do), never raise it: a
+    budget past the registered timeout would let Claude Code cancel the hook, and run the tool."""
+    budget = getattr(rules, "BUDGET", DEFAULT_BUDGET)
+    try:  # noqa: SIM105 - contextlib is one more import on the hooks' hot path
+        budget = min(budget, float(os.environ.get("CC_PACK_HOOK_BUDGET") or budget))
+    except ValueError:
+        pass
+    main(rules.handle, hook=rules.HOOK, on_error=rules.ON_ERROR, budget=max(budget, 0.001))

@@ -23,16 +23,22 @@ def pack_agent_names() -> list[str]:
     return sorted(p.name for p in pack.agents_dir().glob("*.md"))
 
 
-def registered_scripts(repo: Path) -> list[Path]:
+def registered(repo: Path) -> list[list[str]]:
+    """Every cc-pack registration as the argv Claude Code spawns (exec form)."""
     data = json.loads((repo / ".claude/settings.json").read_text())
-    scripts = []
+    found = []
     for groups in data["hooks"].values():
         for group in groups:
             for hook in group["hooks"]:
-                if ".claude/hooks/cc-pack/" in hook["command"]:
-                    path = hook["command"].split('"')[1]
-                    scripts.append(Path(path.replace("$CLAUDE_PROJECT_DIR", str(repo))))
-    return scripts
+                argv = [hook["command"], *hook.get("args", [])]
+                if any(".claude/hooks/cc-pack/" in part for part in argv):
+                    found.append([a.replace("${CLAUDE_PROJECT_DIR}", str(repo)) for a in argv])
+    return found
+
+
+def registered_scripts(repo: Path) -> list[Path]:
+    """The entry file each registration runs (the launcher's first argument)."""
+    return [Path(argv[3]).parent / f"{argv[4]}.py" for argv in registered(repo)]
 
 
 def test_empty_repo_gets_agents_skills_hooks_settings_and_gitignore(git_repo: Path):
@@ -50,20 +56,21 @@ def test_empty_repo_gets_agents_skills_hooks_settings_and_gitignore(git_repo: Pa
     assert all(p.is_file() for p in scripts)
     assert {p.name for p in scripts} == set(hookspec.scripts())
     assert ".claude/cc-pack/" in (git_repo / ".gitignore").read_text().splitlines()
-    # the pinned interpreter is what the hook commands run
+    # no machine path in a committed file: the interpreters are in the git-ignored local.conf
     settings = (git_repo / ".claude/settings.json").read_text()
-    assert f"{PY} -S" in settings
-    # the launcher the orchestrate skill calls is pinned to an interpreter that has cc_pack
+    assert PY not in settings and str(git_repo) not in settings
     launcher = git_repo / ".claude/skills/orchestrate/bin/cc-pack"
     assert os.access(launcher, os.X_OK)
-    assert 'CC_PACK_PYTHON_PINNED=""' not in launcher.read_text()
+    assert launcher.read_bytes() == (pack.skills_dir() / "orchestrate/bin/cc-pack").read_bytes()
+    local = (git_repo / ".claude/cc-pack/local.conf").read_text()
+    assert f"hook_python={PY}\n" in local and f"cli_python={sys.executable}\n" in local
 
 
 def test_launcher_runs_the_cli(git_repo: Path):
     assert init(git_repo).returncode == 0
     launcher = git_repo / ".claude/skills/orchestrate/bin/cc-pack"
     env = {k: v for k, v in os.environ.items() if k != "CC_PACK_PYTHON"}
-    env["PATH"] = "/usr/bin:/bin"  # no cc-pack on PATH: the pinned interpreter must do it
+    env["PATH"] = "/usr/bin:/bin"  # no cc-pack on PATH: the recorded interpreter must do it
     out = subprocess.run(
         [str(launcher), "--version"], capture_output=True, text=True, env=env, check=False
     )
@@ -76,8 +83,7 @@ def test_hooks_run_from_any_cwd(git_repo: Path):
     assert init(git_repo).returncode == 0
     sub = git_repo / "deep" / "er"
     sub.mkdir(parents=True)
-    data = json.loads((git_repo / ".claude/settings.json").read_text())
-    command = data["hooks"]["Stop"][0]["hooks"][0]["command"]
+    argv = next(a for a in registered(git_repo) if "stop_gate" in a)
     event = json.dumps(
         {
             "hook_event_name": "Stop",
@@ -88,7 +94,7 @@ def test_hooks_run_from_any_cwd(git_repo: Path):
         }
     )
     out = subprocess.run(
-        ["bash", "-c", command],
+        argv,
         cwd=sub,
         input=event,
         capture_output=True,
@@ -274,10 +280,12 @@ def test_pyenv_shim_is_detected(git_repo: Path, tmp_path: Path):
     shim.write_text(f'#!/usr/bin/env bash\n# pyenv shim\nexec "{PY}" "$@"\n')
     shim.chmod(0o755)
     env = {"PATH": f"{shims}:/usr/bin:/bin"}
-    result = run_cli("init", str(git_repo), "--dry-run", env=env)
+    result = run_cli("init", str(git_repo), env=env)
     assert result.returncode == 0, result.stderr
-    assert "pyenv shim" in result.stderr
-    assert "--python" in result.stderr
+    assert f"python3 is a shim ({shim})" in result.stderr
+    # the hooks run the interpreter behind the shim, recorded for this machine only
+    assert f"hook_python={PY}\n" in (git_repo / ".claude/cc-pack/local.conf").read_text()
+    assert str(shim) not in (git_repo / ".claude/settings.json").read_text()
 
 
 def test_python_option_must_exist(git_repo: Path):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -50,7 +49,8 @@ def _show(plan: install.Plan, *, verbose: bool) -> None:
     "--python",
     "python",
     metavar="PATH",
-    help="Interpreter written into the hook commands (default: python3 on PATH).",
+    help="Interpreter this machine's hooks run, recorded in the git-ignored "
+    ".claude/cc-pack/local.conf (default: python3 on PATH, a pyenv/asdf shim resolved).",
 )
 @click.option("-v", "--verbose", is_flag=True, help="Also list files that are already up to date.")
 @handle_errors
@@ -78,7 +78,7 @@ def command(
 
     install.check_target(target)
     interpreter, notes = install.choose_python(python)
-    plan = install.plan(target, interpreter, force=force, launcher_python=sys.executable)
+    plan = install.plan(target, interpreter, force=force)
     plan.notes[:0] = notes
     click.echo(f"cc-pack init {target}{' (dry run)' if dry_run else ''}")
     _show(plan, verbose=verbose)

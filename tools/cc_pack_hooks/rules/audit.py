@@ -20,6 +20,7 @@ HOOK = "bash-audit"
 ON_ERROR = "silent"  # advisory: stays out of the way
 
 GIT_TIMEOUT = 10.0
+BUDGET = 20.0  # seconds: two git runs at most; registered with a timeout of 30
 
 
 def git_root(project: str) -> str | None:

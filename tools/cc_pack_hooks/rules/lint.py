@@ -19,6 +19,7 @@ HOOK = "lint-after-edit"
 ON_ERROR = "silent"  # advisory: stays out of the way
 
 MAX_LINES = 20
+BUDGET = 50.0  # seconds; registered with a timeout of 60, so lint.timeout is capped below it
 TOOLS = ("Write", "Edit", "MultiEdit")
 
 
@@ -109,7 +110,7 @@ def decide(event: dict) -> Decision:
     if not lines:
         return Decision.allow(log={"touched": "unknown"})
     argv = [str(part).replace("{file}", path) for part in command]
-    timeout = roles.setting(run.config, "lint.timeout")
+    timeout = min(roles.setting(run.config, "lint.timeout"), BUDGET - 5)
     result = process.run(
         argv, run.project, float(timeout), (os.path.join(run.project, ".venv", "bin"),)
     )
