@@ -37,9 +37,12 @@ def state(
     iteration: int = 1,
     max_iterations: int = 3,
     config: dict | None = None,
+    sandbox: bool = False,
     **overrides,
 ) -> dict:
-    """A schema-valid state.json dict. ``approved`` defaults to True from implement on."""
+    """A schema-valid state.json dict. ``approved`` defaults to True from implement on;
+    ``sandbox``: the run confines Bash with bubblewrap, as `run start` records on a machine
+    that has it and a wired session."""
     if approved is None:
         approved = phase in ("implement", "review", "verify", "report")
     doc = {
@@ -76,6 +79,8 @@ def state(
         "config": config if config is not None else compile_config(Config()),
         "history": [{"at": STAMP, "event": "start"}],
     }
+    if sandbox:
+        doc["sandbox"] = {"kind": "bwrap", "mode": "auto", "reason": None}
     doc.update(overrides)
     errors = sorted(_validator().iter_errors(doc), key=lambda e: list(e.path))
     assert not errors, "fixture state violates the schema: " + "; ".join(

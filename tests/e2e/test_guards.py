@@ -93,6 +93,17 @@ def assert_allowed(run, api, name: str, marker: str) -> None:
     assert not got["is_error"], f"{name} {marker!r} was refused: {got['text']}"
 
 
+def implementer_does(*steps) -> tuple[Conversation, Conversation]:
+    """The main thread in implement delegates to one implementer, which plays ``steps``: during
+    a run only implementers change project files."""
+    spawn = tool("Agent", description="implement", prompt="implement step s1",
+                 subagent_type="implementer", run_in_background=False)  # fmt: skip
+    return (
+        Conversation("main", main_thread(), [reply("delegate", spawn), *DONE]),
+        Conversation("implementer", pack_agent("implementer"), [*steps, reply("Done.")]),
+    )
+
+
 # --- scope guard: Write, Edit, NotebookEdit ----------------------------------------------------
 
 
@@ -101,36 +112,31 @@ def test_scope_guard_file_tools_outside_scope_are_denied(claude, api, packed):
     readme = (packed / "README.md").read_bytes()
     notebook = (packed / "nb.ipynb").read_bytes()
     api.add(
-        Conversation(
-            "main",
-            main_thread(),
-            [
-                reply(
-                    "read",
-                    tool("Read", file_path=str(packed / "README.md")),
-                    tool("Read", file_path=str(packed / "nb.ipynb")),
+        *implementer_does(
+            reply(
+                "read",
+                tool("Read", file_path=str(packed / "README.md")),
+                tool("Read", file_path=str(packed / "nb.ipynb")),
+            ),
+            reply(
+                "edit",
+                tool("Write", file_path=str(packed / "docs" / "out.md"), content="x\n"),
+                tool("Write", file_path=str(packed / "src" / "ok.py"), content="OK = 1\n"),
+                tool(
+                    "Edit",
+                    file_path=str(packed / "README.md"),
+                    old_string="demo",
+                    new_string="pwned",
                 ),
-                reply(
-                    "edit",
-                    tool("Write", file_path=str(packed / "docs" / "out.md"), content="x\n"),
-                    tool("Write", file_path=str(packed / "src" / "ok.py"), content="OK = 1\n"),
-                    tool(
-                        "Edit",
-                        file_path=str(packed / "README.md"),
-                        old_string="demo",
-                        new_string="pwned",
-                    ),
-                    tool(
-                        "NotebookEdit",
-                        notebook_path=str(packed / "nb.ipynb"),
-                        cell_id="c1",
-                        new_source="print('pwned')",
-                        edit_mode="replace",
-                    ),
-                    tool("Write", file_path=str(packed / "src" / ".." / "escape.txt"), content="x"),
+                tool(
+                    "NotebookEdit",
+                    notebook_path=str(packed / "nb.ipynb"),
+                    cell_id="c1",
+                    new_source="print('pwned')",
+                    edit_mode="replace",
                 ),
-                *DONE,
-            ],
+                tool("Write", file_path=str(packed / "src" / ".." / "escape.txt"), content="x"),
+            ),
         )
     )
     run = claude.run("implement step s1")
@@ -140,10 +146,10 @@ def test_scope_guard_file_tools_outside_scope_are_denied(claude, api, packed):
     assert (packed / "README.md").read_bytes() == readme
     assert (packed / "nb.ipynb").read_bytes() == notebook
     assert (packed / "src" / "ok.py").read_text() == "OK = 1\n"
-    assert_denied(run, api, "Write", "docs/out.md", "docs/out.md", "src/**")
-    assert_denied(run, api, "Edit", "README.md", "README.md")
-    assert_denied(run, api, "NotebookEdit", "nb.ipynb", "nb.ipynb")
-    assert_denied(run, api, "Write", "escape.txt", "escape.txt")
+    assert_denied(run, api, "Write", "docs/out.md", "docs/out.md", "src/**", main=False)
+    assert_denied(run, api, "Edit", "README.md", "README.md", main=False)
+    assert_denied(run, api, "NotebookEdit", "nb.ipynb", "nb.ipynb", main=False)
+    assert_denied(run, api, "Write", "escape.txt", "escape.txt", main=False)
     assert_allowed(run, api, "Write", "src/ok.py")
 
 
@@ -159,20 +165,13 @@ def test_scope_guard_bash_writes_outside_scope_are_denied(claude, api, packed):
         "opaque": "python3 -c \"open('py.txt', 'w').write('x')\"",
     }
     api.add(
-        Conversation(
-            "main",
-            main_thread(),
-            [
-                reply(
-                    "bash", *(tool("Bash", command=c, description=k) for k, c in attempts.items())
-                ),
-                reply(
-                    "legal",
-                    tool("Bash", command="echo fine > src/b.txt", description="in scope"),
-                    tool("Bash", command="git status --short", description="read only"),
-                ),
-                *DONE,
-            ],
+        *implementer_does(
+            reply("bash", *(tool("Bash", command=c, description=k) for k, c in attempts.items())),
+            reply(
+                "legal",
+                tool("Bash", command="echo fine > src/b.txt", description="in scope"),
+                tool("Bash", command="git status --short", description="read only"),
+            ),
         )
     )
     run = claude.run("implement step s1")
@@ -181,7 +180,7 @@ def test_scope_guard_bash_writes_outside_scope_are_denied(claude, api, packed):
         assert not (packed / name).exists(), f"{name} was written"
     assert (packed / "README.md").read_bytes() == readme
     for command in attempts.values():
-        assert_denied(run, api, "Bash", command)
+        assert_denied(run, api, "Bash", command, main=False)
     assert_allowed(run, api, "Bash", "src/b.txt")
     assert_allowed(run, api, "Bash", "read only")
     assert (packed / "src" / "b.txt").read_text() == "fine\n"

@@ -33,8 +33,36 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+TEST_OUTPUTS = [
+    ".pytest_cache",
+    ".hypothesis",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".coverage",
+    "htmlcov",
+    ".tox",
+    ".nox",
+    "node_modules/.cache",
+    "test-results",
+    "coverage.xml",
+    "junit.xml",
+]
+
+
 class Scope(_Strict):
-    strict: bool = Field(True, description="deny Bash that cannot be analysed during implement")
+    strict: bool = Field(
+        True, description="without an OS sandbox, deny Bash that cannot be analysed"
+    )
+    sandbox: Literal["auto", "required", "off"] = Field(
+        "auto",
+        description="confine a run's Bash with bubblewrap: when available, always (refuse "
+        "run start without it), or never",
+    )
+    test_outputs: list[str] = Field(
+        default_factory=lambda: list(TEST_OUTPUTS),
+        description="project-relative paths the test command and step validations may write "
+        "inside the sandbox (caches and reports)",
+    )
 
 
 class Spawn(_Strict):

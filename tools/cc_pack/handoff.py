@@ -30,6 +30,7 @@ def summary(run: Run) -> dict:
         "fix_list": state["fix_list"],
         "blockers": state["blockers"],
         "session_id": state["session_id"],
+        "sandbox": state.get("sandbox"),
     }
 
 
@@ -48,6 +49,13 @@ def render(info: dict) -> str:
         f"scope: {', '.join(info['scope']) or '(none yet)'}",
         f"run dir: {info['run_dir']}",
     ]
+    box = info.get("sandbox")
+    if isinstance(box, dict):
+        lines.append(
+            "sandbox: bubblewrap (Bash confined to what the rules allow)"
+            if box.get("kind")
+            else f"sandbox: none ({box.get('reason')}); the Bash analysis is the boundary"
+        )
     if info["artifacts"]:
         lines.append("artifacts: " + ", ".join(info["artifacts"].values()))
     if info["dispatch"]:

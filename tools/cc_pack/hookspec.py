@@ -117,6 +117,13 @@ LAUNCHER = "run-hook"  # the POSIX sh file in hooks/ every registration sources
 # Sourced rather than run, so that a missing launcher makes `.` fail and the command exit 2
 # (which blocks), not 127 (which Claude Code treats as "allow").
 SOURCE_LAUNCHER = '. "$0" || exit 2'
+# The Bash sandbox: the program CLAUDE_CODE_SHELL_PREFIX names, and the entry file it runs.
+SHELL_PREFIX = ("bash-sandbox", "bash_sandbox.py")
+
+
+def hook_files() -> list[str]:
+    """Every file of hooks/ but hooks.json: what init installs into .claude/hooks/cc-pack/."""
+    return sorted([*scripts(), LAUNCHER, *SHELL_PREFIX])
 
 
 def handler(spec: HookSpec, hook_dir: str) -> dict:

@@ -21,6 +21,9 @@ from cc_pack import settings as settings_mod
 from cc_pack.errors import CheckFailed, FilesystemError, InputError
 
 SETTINGS = Path(".claude/settings.json")
+# Machine-local: Claude Code's own git-ignored settings file, where the Bash sandbox prefix (an
+# absolute path of this checkout) goes.
+LOCAL_SETTINGS = Path(".claude/settings.local.json")
 GITIGNORE = Path(".gitignore")
 MANIFEST = Path(".claude/cc-pack/install.json")
 CONFIG = Path(".claude/cc-pack.yaml")
@@ -28,7 +31,11 @@ HOOK_DIR = Path(".claude/hooks/cc-pack")
 HOOK_PACKAGE = "cc_pack_hooks"
 # The run state, and the bytecode Python writes beside the hook files (the audit would
 # otherwise see it as a change of the user's).
-IGNORE_LINES = (".claude/cc-pack/", ".claude/hooks/cc-pack/**/__pycache__/")
+IGNORE_LINES = (
+    ".claude/cc-pack/",
+    ".claude/hooks/cc-pack/**/__pycache__/",
+    LOCAL_SETTINGS.as_posix(),
+)
 # What earlier releases wrote into .gitignore, taken out again by --uninstall.
 OLD_IGNORE_LINES = (".claude/hooks/cc-pack/__pycache__/",)
 IGNORE_COMMENT = "# cc-pack run state and hook bytecode"
@@ -98,10 +105,12 @@ def pack_files() -> dict[Path, tuple[bytes, int]]:
             rel = src.relative_to(root)
             mode = 0o755 if os.access(src, os.X_OK) else 0o644
             files[Path(".claude") / rel] = (src.read_bytes(), mode)
-    for src in sorted((root / "hooks").glob("*.py")):
-        files[HOOK_DIR / src.name] = (src.read_bytes(), 0o644)
-    launcher = root / "hooks" / hookspec.LAUNCHER
-    files[HOOK_DIR / hookspec.LAUNCHER] = (launcher.read_bytes(), 0o644)  # sourced, not run
+    # Everything Claude Code runs, but the plugin's own registrations: the entry files, the
+    # launcher they source and the Bash sandbox (the shell prefix, executable).
+    for src in sorted((root / "hooks").iterdir()):
+        if src.is_file() and src.name != "hooks.json":
+            mode = 0o755 if os.access(src, os.X_OK) else 0o644
+            files[HOOK_DIR / src.name] = (src.read_bytes(), mode)
     # The package beside the entry files: `python3 -S entry.py` finds it as sys.path[0].
     package = pack.hook_package_dir()
     for src in sorted(package.rglob("*.py")):
@@ -234,6 +243,7 @@ def plan(target: Path, python: str, *, force: bool) -> Plan:
 
     _plan_settings(result, manifest, settings_text, settings_data)
     _plan_local(result, target, python)
+    _plan_sandbox(result, manifest, target)
     _plan_gitignore(result, manifest, target)
     result.manifest = manifest
     if not (target / ".git").exists():
@@ -258,6 +268,58 @@ def _plan_local(result: Plan, target: Path, python: str) -> None:
                 kind, local.PATH, f"this machine's interpreters (hooks: {python})", text.encode()
             )
         )
+
+
+def _plan_sandbox(result: Plan, manifest: dict, target: Path) -> None:
+    """Wire the Bash sandbox on this machine: CLAUDE_CODE_SHELL_PREFIX, an absolute path, in the
+    git-ignored settings.local.json. Claude Code applies the prefix after its permission check,
+    so the user's Bash allow rules keep their meaning (README: Enforcement)."""
+    from cc_pack_hooks import sandbox
+
+    problem = sandbox.unavailable()
+    if problem:
+        result.notes.append(
+            f"no OS sandbox on this machine ({problem}): cc-pack runs fall back to the Bash "
+            "analysis (README: Enforcement)"
+        )
+        return
+    if _tracked(target, LOCAL_SETTINGS):
+        result.notes.append(
+            f"{LOCAL_SETTINGS} is tracked by git, and the sandbox wiring is an absolute path of "
+            "this machine: not written, so runs here have no OS sandbox. Untrack it "
+            f"(`git rm --cached {LOCAL_SETTINGS}`) and run init again"
+        )
+        return
+    path = target / LOCAL_SETTINGS
+    text = path.read_text(encoding="utf-8") if path.exists() else None
+    data = settings_mod.parse(path, text or "")
+    prefix = str((target / HOOK_DIR / "bash-sandbox").resolve())
+    if settings_mod.prefix_of(data) == prefix:
+        result.actions.append(Action("unchanged", LOCAL_SETTINGS, "Bash sandbox wired"))
+        return
+    new_text = settings_mod.dump(settings_mod.with_prefix(data, prefix), text or "")
+    record = manifest.get("local_settings") or {}
+    if not record:
+        record = {"existed": text is not None, "original": text}
+    record["written_sha256"] = sha(new_text.encode())
+    manifest["local_settings"] = record
+    result.actions.append(
+        Action(
+            "merge" if text is not None else "create",
+            LOCAL_SETTINGS,
+            "the Bash sandbox (CLAUDE_CODE_SHELL_PREFIX), this machine only",
+            new_text.encode(),
+        )
+    )
+
+
+def _tracked(target: Path, rel: Path) -> bool:
+    done = subprocess.run(
+        ["git", "-C", str(target), "ls-files", "--error-unmatch", rel.as_posix()],
+        capture_output=True,
+        check=False,
+    )
+    return done.returncode == 0
 
 
 def _plan_settings(result: Plan, manifest: dict, text: str | None, data: dict) -> None:
@@ -439,6 +501,9 @@ def uninstall_plan(target: Path) -> Plan:
             result.actions.append(Action("keep", CONFIG, "you edited it"))
 
     _unplan_text(result, target, SETTINGS, manifest.get("settings"), settings_restore)
+    _unplan_text(
+        result, target, LOCAL_SETTINGS, manifest.get("local_settings"), local_settings_restore
+    )
     _unplan_text(result, target, GITIGNORE, manifest.get("gitignore"), gitignore_restore)
     result.manifest = manifest
     return result
@@ -447,6 +512,11 @@ def uninstall_plan(target: Path) -> Plan:
 def settings_restore(text: str) -> str:
     data = settings_mod.parse(SETTINGS, text)
     return settings_mod.dump(settings_mod.without_ours(data), text)
+
+
+def local_settings_restore(text: str) -> str:
+    data = settings_mod.parse(LOCAL_SETTINGS, text)
+    return settings_mod.dump(settings_mod.with_prefix(data, None), text)
 
 
 def gitignore_restore(text: str) -> str:

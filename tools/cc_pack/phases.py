@@ -16,8 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from cc_pack import findings, gitchanges, lint, plan, scope, verify
+from cc_pack.confine import Confined
 from cc_pack.state import Run, event, expect, fresh_approval, now
-from cc_pack_hooks import store
+from cc_pack_hooks import roles, store
 
 RESEARCH_SECTIONS = ("Key files", "Risks", "Open questions")
 WAIT_FOR_HUMAN = (
@@ -313,7 +314,7 @@ def review_gate(run: Run) -> Step:
 
 def verify_gate(run: Run) -> Step:
     argv = verify.command(run.root, run.config.get("test_command"))
-    outcome = verify.run(run.root, argv, run.path("verify.log"))
+    outcome = verify.run(run.root, argv, run.path("verify.log"), confined_for(run, argv))
     record = {
         "command": " ".join(argv),
         "exit_code": outcome.exit_code,
@@ -354,6 +355,15 @@ def verify_gate(run: Run) -> Step:
 
     step.change = with_log
     return step
+
+
+def confined_for(run: Run, argv: list[str]) -> Confined | None:
+    """The test command and the step validations run the code the implementers wrote: inside the
+    run's sandbox when it has one, with only scratch and scope.test_outputs writable."""
+    recorded = run.state.get("sandbox")
+    if not isinstance(recorded, dict) or recorded.get("kind") != "bwrap":
+        return None
+    return Confined(run.root, argv, roles.setting(run.config, "scope.test_outputs"), run.run_id)
 
 
 GATES: dict[str, Callable[[Run], Step]] = {

@@ -106,3 +106,26 @@ def our_handlers(data: dict) -> list[dict]:
             if _is_ours(group):
                 found += [h for h in group["hooks"] if _names_us(h)]
     return found
+
+
+PREFIX_KEY = "CLAUDE_CODE_SHELL_PREFIX"
+
+
+def prefix_of(data: dict) -> str | None:
+    env = data.get("env")
+    return env.get(PREFIX_KEY) if isinstance(env, dict) else None
+
+
+def with_prefix(data: dict, prefix: str | None) -> dict:
+    """The settings with the Bash sandbox prefix set (or removed, with ``None``)."""
+    result = dict(data)
+    env = dict(result.get("env") or {}) if isinstance(result.get("env"), dict) else {}
+    if prefix is None:
+        env.pop(PREFIX_KEY, None)
+    else:
+        env[PREFIX_KEY] = prefix
+    if env:
+        result["env"] = env
+    else:
+        result.pop("env", None)
+    return result

@@ -171,6 +171,7 @@ def create(
     baseline: dict,
     session_id: str | None,
     notes: list[str],
+    sandbox: dict | None = None,
 ) -> Run:
     """A new run, made active. Refused while another run is active and not finished."""
     sdir = Path(store.state_dir(str(root)))
@@ -220,6 +221,8 @@ def create(
             "config": config,
             "history": [{"at": stamp, "event": "start", "notes": notes}],
         }
+        if sandbox is not None:
+            state["sandbox"] = sandbox
         validate(state, rdir / "state.json")
         with store.locked(str(rdir)):
             store.save_state(str(rdir), state)

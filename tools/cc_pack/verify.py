@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from cc_pack.confine import Confined, read_only_note
 from cc_pack.errors import CheckFailed
 
 TIMEOUT_ENV = "CC_PACK_VERIFY_TIMEOUT"
@@ -67,16 +68,29 @@ def timeout() -> float:
         return DEFAULT_TIMEOUT
 
 
-def run(root: Path, argv: list[str], log: Path) -> Outcome:
-    """Run the tests with output streamed into ``log`` (a crash leaves what was written)."""
+def run(root: Path, argv: list[str], log: Path, confined: Confined | None = None) -> Outcome:
+    """Run the tests with output streamed into ``log`` (a crash leaves what was written);
+    ``confined``: inside the run's sandbox (the code the implementers wrote runs there)."""
     limit = timeout()
     started = time.monotonic()
+    if confined is not None and shutil.which(argv[0]) is None and not Path(argv[0]).exists():
+        raise CheckFailed(
+            f"the test command {argv[0]!r} is not installed or not on PATH",
+            "install it or set test_command in .claude/cc-pack.yaml",
+        )
     with open(log, "wb") as out:
         out.write(f"$ {shlex.join(argv)}\n".encode())
+        if confined is not None:
+            out.write(b"(inside the run's sandbox)\n")
         out.flush()
         try:
             done = subprocess.run(
-                argv, cwd=root, stdout=out, stderr=subprocess.STDOUT, timeout=limit, check=False
+                confined.argv if confined is not None else argv,
+                cwd=root,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                timeout=limit,
+                check=False,
             )
             code: int | None = done.returncode
         except FileNotFoundError:
@@ -87,5 +101,12 @@ def run(root: Path, argv: list[str], log: Path) -> Outcome:
         except subprocess.TimeoutExpired:
             code = None
             out.write(f"\ncc-pack: timed out after {limit:g}s ({TIMEOUT_ENV})\n".encode())
+        if confined is not None:
+            notes = confined.finish()
+            out.flush()
+            text = log.read_text(encoding="utf-8", errors="replace")
+            hint = read_only_note(text) if code != 0 else None
+            for line in [*notes, *([hint] if hint else [])]:
+                out.write(f"cc-pack sandbox: {line}\n".encode())
     lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
     return Outcome(argv, code, time.monotonic() - started, "\n".join(lines[-TAIL_LINES:]))

@@ -28,6 +28,53 @@ def match_any(patterns, path: str) -> bool:
     return any(match(p, path) for p in patterns)
 
 
+def _clean(pattern: str) -> list[str]:
+    pattern = pattern.strip().strip("/")
+    while pattern.startswith("./"):
+        pattern = pattern[2:]
+    return pattern.split("/") if pattern else []
+
+
+def may_match_below(pattern: str, directory: str) -> bool:
+    """Whether some path strictly below project-relative ``directory`` ("" is the root) could
+    match ``pattern``: the sandbox walks only such directories."""
+    pat = _clean(pattern)
+    segs = directory.split("/") if directory else []
+    memo: dict = {}
+
+    def below(i: int, j: int) -> bool:
+        key = (i, j)
+        if key not in memo:
+            if j == len(segs):
+                result = i < len(pat)  # what is left of the pattern matches one segment or more
+            elif i == len(pat):
+                result = False
+            elif pat[i] == "**":
+                result = below(i + 1, j) or below(i, j + 1)
+            else:
+                result = _one(pat[i], segs[j]) and below(i + 1, j + 1)
+            memo[key] = result
+        return memo[key]
+
+    return bool(pat) and below(0, 0)
+
+
+def covers(patterns, directory: str) -> bool:
+    """Whether every path below project-relative ``directory`` is matched: some ``X/**`` with X
+    matching ``directory`` or one of its parents, or a bare ``**``."""
+    parts = directory.split("/") if directory else []
+    prefixes = ["/".join(parts[:k]) for k in range(0, len(parts) + 1)]
+    for pattern in patterns:
+        pat = _clean(pattern)
+        if pat == ["**"]:
+            return True
+        if len(pat) >= 2 and pat[-1] == "**":
+            head = "/".join(pat[:-1])
+            if any(prefix and match(head, prefix) for prefix in prefixes):
+                return True
+    return False
+
+
 def _segments(pat: list[str], segs: list[str], i: int, j: int, memo: dict) -> bool:
     key = (i, j)
     if key in memo:

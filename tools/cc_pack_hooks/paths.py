@@ -59,3 +59,67 @@ def holds_state_dir(rel: str | None) -> bool:
         return True
     parts = tuple(rel.casefold().split("/"))
     return STATE_PARTS[: len(parts)] == parts
+
+
+HOOK_PARTS = (".claude", "hooks", "cc-pack")
+
+
+def in_hook_dir(rel: str | None) -> bool:
+    """Inside the installed hooks ``.claude/hooks/cc-pack`` (or it), case-insensitively."""
+    if rel is None:
+        return False
+    return tuple(rel.casefold().split("/")[:3]) == HOOK_PARTS
+
+
+def holds_hook_dir(rel: str | None) -> bool:
+    """The project root, ``.claude``, ``.claude/hooks`` or the hook dir itself."""
+    if rel is None:
+        return False
+    if rel == "":
+        return True
+    parts = tuple(rel.casefold().split("/"))
+    return HOOK_PARTS[: len(parts)] == parts
+
+
+def settings_files(project: str) -> list[str]:
+    """The Claude Code settings files whose entries can switch cc-pack's hooks or its Bash
+    sandbox off (project, local, user, and the config dir's)."""
+    config = os.environ.get("CLAUDE_CONFIG_DIR") or os.path.join(home(), ".claude")
+    return [
+        os.path.join(project, ".claude", "settings.json"),
+        os.path.join(project, ".claude", "settings.local.json"),
+        os.path.join(config, "settings.json"),
+        os.path.join(config, "settings.local.json"),
+        "/etc/claude-code/managed-settings.json",
+    ]
+
+
+def settings_file(path: str, project: str) -> bool:
+    """Whether resolved ``path`` is one of ``settings_files`` (compared case-insensitively)."""
+    folded = path.casefold()
+    return any(os.path.realpath(p).casefold() == folded for p in settings_files(project))
+
+
+def same_file_as_protected(info: os.stat_result, project: str) -> bool:
+    """Whether ``info`` (a file with several names) is one of cc-pack's own files by inode."""
+    key = (info.st_dev, info.st_ino)
+    for folder in (
+        os.path.join(project, *STATE_PARTS),
+        os.path.join(project, *HOOK_PARTS),
+    ):
+        for root, _dirs, files in os.walk(folder):
+            for name in files:
+                try:
+                    other = os.stat(os.path.join(root, name))
+                except OSError:
+                    continue
+                if (other.st_dev, other.st_ino) == key:
+                    return True
+    for path in settings_files(project):
+        try:
+            other = os.stat(path)
+        except OSError:
+            continue
+        if (other.st_dev, other.st_ino) == key:
+            return True
+    return False

@@ -346,7 +346,8 @@ def test_upgrade_from_0_1_0_replaces_the_flat_modules_by_the_package(git_repo: P
     assert not any((hook_dir / name).exists() for name in flat), result.stdout
     assert "no longer part of the pack" in result.stdout
     assert (hook_dir / "cc_pack_hooks" / "rules" / "scope.py").is_file()
-    assert sorted(p.name for p in hook_dir.glob("*.py")) == hookspec.scripts()
+    installed = sorted(p.name for p in hook_dir.iterdir() if p.is_file())
+    assert installed == hookspec.hook_files()
     # the upgraded guard runs and decides
     event = {"hook_event_name": "PreToolUse", "tool_name": "Write", "session_id": "s",
              "cwd": str(git_repo), "tool_input": {"file_path": str(git_repo / ".claude/cc-pack/x"),

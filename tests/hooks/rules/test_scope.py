@@ -237,7 +237,16 @@ def tree(project, tmp_path):
     return project
 
 
+IMPLEMENTER = {"agent_id": "impl-1", "agent_type": "implementer"}
+
+
 def _event(project, spec, **extra):
+    """A tool call of an implementer subagent, unless ``extra`` names another caller
+    (``agent_type=None``: the main thread)."""
+    extra = {**IMPLEMENTER, **extra}
+    extra = {k: v for k, v in extra.items() if v is not None}
+    if "agent_type" not in extra:
+        extra.pop("agent_id", None)
     tool, target = spec[0], spec[1].replace("{root}", str(project.root))
     cwd = str(project.root / spec[2]) if len(spec) > 2 else str(project.root)
     if tool == "Bash":
@@ -270,6 +279,17 @@ def test_allowed_during_implement(tree, spec):
     tree.start()
     decision = scope.decide(_event(tree, spec))
     assert decision.action == "allow", decision.message
+
+
+def test_only_implementers_write_during_implement(tree):
+    """The orchestrator delegates: the main thread (and any other agent) changes no project
+    file during a run, in scope or not."""
+    tree.start()
+    for who in [{"agent_type": None}, {"agent_type": "general-purpose", "agent_id": "g1"}]:
+        for spec in [(W, "src/app.py"), ("Bash", "echo x > src/app.py")]:
+            decision = scope.decide(_event(tree, spec, **who))
+            assert decision.action == "deny", (who, spec)
+            assert "only implementers change files" in decision.message
 
 
 def test_reason_names_path_scope_and_way_forward(tree):

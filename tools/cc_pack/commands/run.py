@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from cc_pack import gitchanges, handoff, phases, plan, report
+from cc_pack import confine, gitchanges, handoff, phases, plan, report
 from cc_pack import state as runstate
 from cc_pack.errors import CheckFailed, InputError, RunStateError, handle_errors
 from cc_pack.project import open_project
@@ -73,6 +73,7 @@ def start(task: str, max_iterations: int | None, auto_approve: bool) -> None:
 
     root = open_project(strict=True)
     compiled = config.sync(root)
+    confinement = confine.decide(root, compiled.get("scope", {}).get("sandbox", "auto"))
     notes = []
     try:
         baseline = gitchanges.baseline(root)
@@ -90,8 +91,10 @@ def start(task: str, max_iterations: int | None, auto_approve: bool) -> None:
         baseline=baseline,
         session_id=os.environ.get("CLAUDE_CODE_SESSION_ID") or None,
         notes=notes,
+        sandbox=confinement.record(),
     )
     click.echo(run.run_id)
+    click.echo(f"cc-pack: {confinement.line()}", err=True)
     for note in notes:
         click.echo(f"cc-pack: note: {note}", err=True)
     if baseline:

@@ -70,10 +70,24 @@ def tokenize(text: str) -> list:
     heredocs: list = []  # (delimiter, strip_tabs, expands, holder word) awaiting a newline
     i, n = 0, len(text)
     fd = None
+    in_test = False  # inside [[ ... ]]: < > && || ( ) ! are the test's, not the shell's
     while i < n:
         c = text[i]
         if c in " \t\r":
             i += 1
+        elif c == "(" and text.startswith("((", i) and _command_start(tokens):
+            end = _arithmetic_end(text, i)
+            if end is None:  # `((cmd) …)`: nested subshells after all
+                tokens.append(Op("("))
+                i += 1
+                continue
+            # An arithmetic command: nothing in it is a redirection or a heredoc (`a << 2`,
+            # `a > b`), but its command substitutions run.
+            word = Word()
+            word.text, word.expands = "((", True
+            word.subs.extend(substitutions(text[i + 2 : end - 2]))
+            tokens.append(word)
+            i = end
         elif c == "\\" and text.startswith("\n", i + 1):
             i += 2
         elif c == "\n":
@@ -92,7 +106,12 @@ def tokenize(text: str) -> list:
             i = _append_word(tokens, word, text, end, heredocs)
         elif c in _OP_CHARS:
             op = next(o for o in OPERATORS if text.startswith(o, i))
-            tokens.append(Op(op, fd))
+            if in_test and op in _TEST_OPS:
+                word = Word()
+                word.text = op
+                tokens.append(word)
+            else:
+                tokens.append(Op(op, fd))
             fd = None
             i += len(op)
         else:
@@ -107,8 +126,41 @@ def tokenize(text: str) -> list:
                 fd = word.text  # an IO number: `2>file` redirects fd 2, it is no argument
                 i = end
                 continue
+            if not word.quoted and word.text == "[[" and _command_start(tokens):
+                in_test = True
+            elif in_test and not word.quoted and word.text == "]]":
+                in_test = False
             i = _append_word(tokens, word, text, end, heredocs)
     return tokens
+
+
+# What [[ ... ]] reads as its own operators (string comparison, logic, grouping).
+_TEST_OPS = frozenset({"<", ">", "&&", "||", "(", ")"})
+_STARTS = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "{", "time"})
+
+
+def _command_start(tokens: list) -> bool:
+    """Whether the next token stands where a command name would."""
+    if not tokens:
+        return True
+    last = tokens[-1]
+    if isinstance(last, Op):
+        return last.text in ("\n", ";", "&&", "||", "|", "|&", "&", "(", ";;", ";&", ";;&")
+    return not last.quoted and last.text in _STARTS
+
+
+def _arithmetic_end(text: str, i: int) -> int | None:
+    """Index after the ``))`` closing the ``((`` at ``i`` when it is an arithmetic command: the
+    inner ``(`` closes right before the outer one, and no ``;`` or newline is inside."""
+    try:
+        end = _match_paren(text, i)
+        inner = _match_paren(text, i + 1)
+    except ShellSyntaxError:
+        return None
+    body = text[i + 2 : end - 2]
+    if inner != end - 1 or ";" in body or "\n" in body:
+        return None
+    return end
 
 
 def _append_word(tokens: list, word: Word, text: str, end: int, heredocs: list) -> int:

@@ -92,6 +92,8 @@ def _simple(cmd: Command, result: Analysis) -> None:
     if words is None or not words:
         return
     name = os.path.basename(words[0].text)
+    if name == "((" and not words[0].quoted:
+        return  # an arithmetic command: its substitutions were analysed with its words
     if words[0].expands:
         result.opaque.append(f"the command name {words[0].text!r} is only known to the shell")
         return
@@ -254,7 +256,10 @@ WRAPPERS = {
     "doas": lambda w, i: _skip_options(w, i, frozenset({"-u", "-C"})),
     "nice": lambda w, i: _skip_options(w, i, frozenset({"-n", "--adjustment"})),
     "nohup": lambda w, i: i,
-    "command": lambda w, i: -1 if i < len(w) and w[i].text in ("-v", "-V") else _skip_options(w, i),
+    # `command -v NAME` only looks NAME up: there is no command left to run
+    "command": lambda w, i: (
+        len(w) if i < len(w) and w[i].text in ("-v", "-V") else _skip_options(w, i)
+    ),
     "builtin": lambda w, i: i,
     "exec": lambda w, i: _skip_options(w, i, frozenset({"-a"})),
     "time": lambda w, i: _skip_options(w, i),
@@ -490,6 +495,8 @@ def _copy_like(moves: bool):
 
 def _dest(result, cmd, name, src: Word, dest: Word, into_dir: bool, recursive: bool) -> None:
     """cp/mv SRC DEST: DEST itself, or DEST/basename(SRC) when DEST is a directory."""
+    if dest.text in DEVICES:
+        return  # `cp x /dev/null` writes no file
     resolved = _resolve_word(dest, cmd.cwds)
     if resolved is None or src.expands:
         result.opaque.append(f"{name} writes to {dest.text!r}, a path only the shell can expand")
@@ -595,7 +602,7 @@ def _sed_script_writes(script: str) -> bool:
         while p.startswith(("/", "\\")):
             end = p.find("/", 1)
             p = p[end + 1 :].lstrip("0123456789$,!~+ ") if end > 0 else ""
-        if p[:1] in ("w", "W", "e", "r", "R") and p[:1] != "":
+        if p[:1] in ("w", "W", "e"):  # r and R only read a file into the output
             return True
         if p[:1] == "s" and len(p) > 1:
             parts = p[2:].split(p[1])

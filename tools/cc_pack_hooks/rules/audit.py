@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import time
 
-from cc_pack_hooks import globs, paths, process, session, store
+from cc_pack_hooks import globs, paths, process, sandbox, session, store
 from cc_pack_hooks.runtime import Decision
 
 HOOK = "bash-audit"
@@ -159,6 +159,12 @@ def decide(event: dict) -> Decision:
 
 def handle(event: dict) -> Decision:
     decision, effect, run = evaluate(event)
+    tool_use_id = event.get("tool_use_id")
+    if run is not None and isinstance(tool_use_id, str) and tool_use_id:
+        try:  # the sandbox ticket of this call has served (a stale one only restricts)
+            sandbox.drop_tickets(run.project, tool_use_id)
+        except Exception as exc:
+            decision.log = {**(decision.log or {}), "ticket_error": str(exc)}
     if run is not None and run.run_dir:
         try:
             if effect is not None:

@@ -2,25 +2,32 @@
 (MultiEdit's shape is understood too, though no Claude Code version we test has that tool).
 Fails closed.
 
-Always, run or not: only the ``cc-pack`` CLI writes ``.claude/cc-pack/`` (any tool, any form,
-symlinks included); read-only roles (researchers, planners, reviewers) write nothing.
-During an active run of this session: in ``implement`` only paths matching the approved scope
-(and inside the project) may change; every other phase changes no files; in strict mode
-(``scope.strict``, the default) a Bash command whose writes cannot be analysed is denied, in
-lenient mode it passes and is recorded.
+Always, run or not: nothing writes cc-pack's own files — the run state ``.claude/cc-pack/``, the
+installed hooks ``.claude/hooks/cc-pack/``, and cc-pack's entries in the settings files (its hook
+registrations, the Bash sandbox prefix, ``disableAllHooks``); read-only roles (researchers,
+planners, reviewers) write nothing; the CLI's human steps (``run abort``, ``--auto-approve``,
+``--from-backup``, ``init``, ``findings add``, ``-o FILE``) are the human's, in every form the
+analysis can see (wrappers, ``env -u``, ``python -m cc_pack``, the skill's launcher, abbreviated or
+``=`` options), and a call whose arguments only the shell knows is denied too.
 
-Always, run or not, in any form the analysis can see (wrappers, ``env -u``, ``python -m cc_pack``,
-the skill's launcher, abbreviated or ``=`` options): ``cc-pack run abort``, ``run start
---auto-approve`` and ``run resume --from-backup`` are the human's, not the session's. A call whose
-arguments only the shell knows, or unanalysable code naming the CLI and one of those words, is
-denied too: the model must have no way to approve, end the run or roll its state back.
+During an active run of this session: in ``implement`` an implementer changes only paths that
+match the approved scope; nobody else changes project files, and no phase but implement changes
+any. The file tools run inside Claude Code, so this guard is their boundary: the target is fully
+resolved, and a hard-linked file (another name may be outside the scope) is refused.
+
+Bash during a run (and Bash of a read-only role at any time) runs inside the OS sandbox
+(``cc_pack_hooks.sandbox``) when the run has one: this guard then leaves the ticket that tells the
+sandbox what the caller may write, denies early only what its analysis is sure of, and lets the
+kernel decide the rest. Without a sandbox the analysis is the boundary: in strict mode
+(``scope.strict``, the default) a command whose writes cannot be analysed is denied.
 """
 
 from __future__ import annotations
 
 import os
 
-from cc_pack_hooks import globs, paths, roles, runtime, session
+from cc_pack_hooks import globs, paths, roles, runtime, sandbox, session
+from cc_pack_hooks.bash import cli
 from cc_pack_hooks.runtime import BadEvent, Decision
 
 HOOK = "scope-guard"
@@ -33,36 +40,25 @@ FILE_FIELDS = {
     "NotebookEdit": "notebook_path",
 }
 STATE_MENTIONS = ("cc-pack/", ".claude/cc-pack", "state.json", "active.json")
-# (subcommand words) -> (the flag that makes the call the human's, or None: always; why)
-HUMAN_ONLY = {
-    ("run", "abort"): (None, "`cc-pack run abort` ends the run, and with it its guards"),
-    ("run", "start"): (
-        "--auto-approve",
-        "`cc-pack run start --auto-approve` skips the human's approval",
-    ),
-    ("run", "resume"): (
-        "--from-backup",
-        "`cc-pack run resume --from-backup` rolls the run state back one write (it could undo "
-        "the human's rejection)",
-    ),
-}
 CLI_MENTIONS = ("cc-pack", "cc_pack")
-HUMAN_MENTIONS = ("abort", "--au", "--from", "approve", "backup")
+HUMAN_MENTIONS = ("abort", "--au", "--from", "approve", "backup", "init", "findings")
+NEXT = "`cc-pack run status` shows the next step"
 
 
 class Guard:
     """What one tool call is checked against."""
 
-    __slots__ = ("cwd", "patterns", "project", "role", "run", "who")
+    __slots__ = ("cwd", "event", "patterns", "project", "role", "run", "who")
 
     def __init__(self, event: dict, run: session.RunView):
+        self.event = event
         self.run = run
         self.project = run.project
         cwd = event.get("cwd")
         usable = isinstance(cwd, str) and cwd and "\0" not in cwd
         self.cwd = os.path.realpath(cwd) if usable else self.project
         self.role = roles.role_of(event.get("agent_type"), run.config)
-        self.who = roles.agent_name(event.get("agent_type"))
+        self.who = roles.agent_name(event.get("agent_type")) or "the main thread"
         scope = (run.state or {}).get("scope")
         patterns = scope.get("patterns") if isinstance(scope, dict) else None
         self.patterns = (
@@ -72,16 +68,48 @@ class Guard:
     def scope_text(self) -> str:
         return ", ".join(self.patterns) if self.patterns else "(empty)"
 
-    def refuse(self, path: str, recursive: bool = False) -> str | None:
-        """Why writing ``path`` (resolved) is not allowed, or None."""
+    @property
+    def confined(self) -> bool:
+        """The rules restrict this caller's writes: a run governs it, or a read-only role."""
+        return self.run.state is not None or self.role in roles.READ_ONLY_ROLES
+
+    def writable(self) -> list[str]:
+        """The project-relative globs this caller may write now."""
+        state = self.run.state
+        if state is None or state.get("phase") != "implement" or self.role != "implementer":
+            return []
+        return list(self.patterns)
+
+    def protected(self, path: str, recursive: bool = False) -> str | None:
+        """Why ``path`` (resolved) is cc-pack's own and never written by a tool, or None."""
         rel = paths.relative(path, self.project)
         shown = rel if rel else path
         if paths.in_state_dir(rel) or (recursive and paths.holds_state_dir(rel)):
             return (
                 f"cc-pack scope guard: {shown} is cc-pack's run state; only the `cc-pack` CLI "
-                "writes .claude/cc-pack/. Use its commands instead (`cc-pack run status` shows "
-                "the next step)."
+                f"writes .claude/cc-pack/. Use its commands instead ({NEXT})."
             )
+        if paths.in_hook_dir(rel) or (recursive and paths.holds_hook_dir(rel)):
+            return (
+                f"cc-pack scope guard: {shown} is part of cc-pack's installed guard hooks; no "
+                "tool changes them. The human upgrades or repairs them with `cc-pack init` in "
+                "a terminal."
+            )
+        if paths.settings_file(path, self.project):
+            return (
+                f"cc-pack scope guard: {shown} is a Claude Code settings file that holds "
+                "cc-pack's hook registrations or its Bash sandbox; Bash never writes it (edit "
+                "it with the Edit tool, leaving cc-pack's entries alone, or ask the human)."
+            )
+        return None
+
+    def refuse(self, path: str, recursive: bool = False) -> str | None:
+        """Why writing ``path`` (resolved) is not allowed, or None."""
+        reason = self.protected(path, recursive)
+        if reason:
+            return reason
+        rel = paths.relative(path, self.project)
+        shown = rel if rel else path
         if self.role in roles.READ_ONLY_ROLES:
             return (
                 f"cc-pack scope guard: {self.who} is a read-only role ({self.role}) and never "
@@ -92,9 +120,11 @@ class Guard:
             return None
         phase = state.get("phase")
         if phase != "implement":
+            return f"cc-pack scope guard: phase {phase} does not change files ({shown}); {NEXT}."
+        if self.role != "implementer":
             return (
-                f"cc-pack scope guard: phase {phase} does not change files ({shown}); "
-                "next step: `cc-pack run status`."
+                f"cc-pack scope guard: during implement only implementers change files, and "
+                f"{self.who} is none ({shown}); hand the change to an implementer."
             )
         if rel is None:
             return (
@@ -102,7 +132,7 @@ class Guard:
                 f"implement only files in the approved scope may change ({self.scope_text()})."
             )
         in_scope = globs.match_any(self.patterns, rel) and (
-            not recursive or not os.path.isdir(path) or self.covers_tree(rel)
+            not recursive or not os.path.isdir(path) or globs.covers(self.patterns, rel)
         )
         if not in_scope:
             what = "the directory tree " if recursive and os.path.isdir(path) else ""
@@ -110,26 +140,44 @@ class Guard:
                 f"cc-pack scope guard: {what}{rel} is outside the approved scope of run "
                 f"{state.get('run_id')} (scope: {self.scope_text()}). Change only files in "
                 "the scope. If this file must change, say so in your report: widening the scope "
-                "needs a new plan and the human's approval (`cc-pack run status`)."
+                f"needs a new plan and the human's approval ({NEXT})."
             )
         return None
 
-    def covers_tree(self, rel: str) -> bool:
-        """Whether everything under ``rel`` is in scope: some ``X/**`` with X matching ``rel``
-        or one of its parents."""
-        parts = rel.split("/")
-        prefixes = ["/".join(parts[:k]) for k in range(1, len(parts) + 1)]
-        return any(
-            p.rstrip("/").endswith("/**") and globs.match_any([p.rstrip("/")[:-3]], prefix)
-            for p in self.patterns
-            for prefix in prefixes
-        ) or "**" in [p.strip().strip("/") for p in self.patterns]
+    def box(self) -> tuple[str | None, str | None]:
+        """(sandbox kind or None, why Bash may not run at all or None).
+
+        A run records at start whether it has a sandbox; a read-only role outside a run gets
+        one when this machine has bubblewrap. Either way the session must really send its Bash
+        through cc-pack's prefix: Claude Code gives the hooks the same environment it builds the
+        Bash calls from, so a settings file changed to drop the prefix shows here."""
+        state = self.run.state
+        if state is not None:
+            recorded = state.get("sandbox")
+            kind = recorded.get("kind") if isinstance(recorded, dict) else None
+        else:
+            kind = "bwrap" if sandbox.bwrap() else None
+        if kind is None:
+            return None, None
+        wired = os.environ.get("CLAUDE_CODE_SHELL_PREFIX") or ""
+        ours = sandbox.expected_prefixes(self.project)
+        if wired and os.path.realpath(wired) in ours:
+            return kind, None
+        if state is None:
+            return None, None  # a read-only role in a session without the prefix: the analysis
+        return None, (
+            f"cc-pack scope guard: run {state.get('run_id')} confines Bash in an OS sandbox, but "
+            "this session does not send Bash through it (CLAUDE_CODE_SHELL_PREFIX is "
+            f"{wired or 'not set'}). Ask the human to run `cc-pack init` in a terminal, then "
+            "restart Claude Code; no Bash runs until then."
+        )
 
 
-def evaluate(event: dict) -> tuple[Decision, session.RunView | None]:
+def evaluate(event: dict) -> tuple[Decision, session.RunView | None, dict | None]:
+    """(decision, run, the sandbox ticket to leave or None)."""
     tool = event.get("tool_name")
     if not isinstance(tool, str) or (tool != "Bash" and tool not in FILE_FIELDS):
-        return Decision.allow(), None
+        return Decision.allow(), None, None
     tool_input = runtime.field(event, "tool_input", dict)
     run = session.view(event)
     guard = Guard(event, run)
@@ -137,7 +185,8 @@ def evaluate(event: dict) -> tuple[Decision, session.RunView | None]:
         command = tool_input.get("command")
         if not isinstance(command, str):
             raise BadEvent("tool_input.command should be a string")
-        return _bash(command, guard), run
+        decision, ticket = _bash(command, guard)
+        return decision, run, ticket
     name = FILE_FIELDS[tool]
     raw = tool_input.get(name)
     if not isinstance(raw, str) or not raw:
@@ -146,36 +195,63 @@ def evaluate(event: dict) -> tuple[Decision, session.RunView | None]:
     if raw.startswith("~"):  # a tool may take `~` literally or expand it: both must be allowed
         candidates.append(os.path.realpath(os.path.join(guard.cwd, raw)))
     for path in candidates:
-        reason = guard.refuse(path)
+        if paths.settings_file(path, guard.project):
+            reason = _settings_edit(path, tool, tool_input)
+        else:
+            reason = guard.refuse(path) or _hard_link(path, guard)
         if reason:
-            return Decision.deny(reason, log={"path": path}), run
-    return Decision.allow(log={"path": candidates[0]} if run.state else None), run
+            return Decision.deny(reason, log={"path": path}), run, None
+    return Decision.allow(log={"path": candidates[0]} if run.state else None), run, None
 
 
-def _bash(command: str, guard: Guard) -> Decision:
+def _hard_link(path: str, guard: Guard) -> str | None:
+    """A file with another name: writing it writes that name too, and it may be outside the
+    scope (the red team forged the run state through an in-scope name hard-linked to it)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    if info.st_nlink < 2 or info.st_mode & 0o170000 != 0o100000:  # several names, a regular file
+        return None
+    if not guard.confined and not paths.same_file_as_protected(info, guard.project):
+        return None
+    rel = paths.relative(path, guard.project) or path
+    return (
+        f"cc-pack scope guard: {rel} has {info.st_nlink} hard links, so writing it would also "
+        "change a file by another name, maybe outside the scope. Leave it as it is and say so "
+        "in your report."
+    )
+
+
+def _settings_edit(path: str, tool: str, tool_input: dict) -> str | None:
+    """A settings file may change, but not cc-pack's entries in it."""
+    from cc_pack_hooks import settingsguard
+
+    return settingsguard.refusal(path, tool, tool_input)
+
+
+def _bash(command: str, guard: Guard) -> tuple[Decision, dict | None]:
     from cc_pack_hooks.bash import writes
 
     analysis = writes.analyse(command, guard.cwd)
+    # What holds always, run or not: cc-pack's own files and the human's CLI steps.
     for write in analysis.writes:
         for path in write.paths:
-            reason = guard.refuse(path, write.recursive)
+            reason = guard.protected(path, write.recursive)
             if reason:
-                return Decision.deny(
-                    f"{reason} (Bash: {write.command} {write.text})", log={"path": path}
-                )
+                return _deny(f"{reason} (Bash: {write.command} {write.text})", path=path), None
     for target in analysis.links:
         rel = paths.relative(target, guard.project)
-        if paths.in_state_dir(rel) or paths.holds_state_dir(rel):
-            return Decision.deny(
+        if paths.in_state_dir(rel) or paths.holds_state_dir(rel) or paths.in_hook_dir(rel):
+            return _deny(
                 f"cc-pack scope guard: a link to {rel or target} would be a way into cc-pack's "
-                "run state, which only the `cc-pack` CLI writes. Read the state with "
-                "`cc-pack run status` instead.",
-                log={"link": target},
-            )
+                "own files, which no tool writes. Read the state with `cc-pack run status`.",
+                link=target,
+            ), None
     for argv in analysis.cli:
-        reason = _cli_refusal(argv)
+        reason = cli.refusal(argv)
         if reason:
-            return Decision.deny(reason, log={"cli": [w.text for w in argv]})
+            return _deny(reason, cli=[w.text for w in argv]), None
     folded = command.casefold()
     unknown = analysis.opaque + analysis.runs_code
     if (
@@ -183,72 +259,86 @@ def _bash(command: str, guard: Guard) -> Decision:
         and any(m in folded for m in CLI_MENTIONS)
         and any(m in folded for m in HUMAN_MENTIONS)
     ):
-        return Decision.deny(
-            f"cc-pack scope guard: this command names the cc-pack CLI and a step that is the "
-            f"human's (abort, --auto-approve, --from-backup), and cannot be analysed "
-            f"({unknown[0]}). Call `cc-pack` directly with literal arguments; ending, "
-            "auto-approving or rolling back a run is for the user, in their own terminal.",
-            log={"opaque": unknown},
-        )
+        return _deny(
+            "cc-pack scope guard: this command names the cc-pack CLI and a step that may be "
+            f"the human's (abort, --auto-approve, --from-backup, init, findings add), and "
+            f"cannot be analysed ({unknown[0]}). Call `cc-pack` directly with literal "
+            "arguments; those steps are for the user, in their own terminal.",
+            opaque=unknown,
+        ), None
     if unknown and any(m in folded for m in STATE_MENTIONS):
-        return Decision.deny(
+        return _deny(
             f"cc-pack scope guard: this command mentions cc-pack's run state and cannot be "
             f"analysed ({unknown[0]}); only the `cc-pack` CLI writes .claude/cc-pack/. Use "
             "`cc-pack run status` to read it.",
-            log={"opaque": unknown},
-        )
+            opaque=unknown,
+        ), None
+    if not guard.confined:
+        return Decision.allow(), None
+    kind, blocked = guard.box()
+    if blocked:
+        return _deny(blocked), None
+    if kind is not None:
+        return _sandboxed(command, guard, analysis)
+    return _analysed(guard, analysis), None
+
+
+def _sandboxed(command: str, guard: Guard, analysis) -> tuple[Decision, dict | None]:
+    """With the OS sandbox: deny early only the writes the analysis is sure of (a friendlier
+    message than the kernel's), and let the kernel decide whatever the analysis cannot see."""
+    state = guard.run.state or {}
+    ticket = {
+        "mode": "sandbox",
+        "patterns": guard.writable(),
+        "run_id": state.get("run_id"),
+        "role": guard.role,
+        "agent_id": guard.event.get("agent_id"),
+        "tool_use_id": guard.event.get("tool_use_id"),
+        "scratch": sandbox.scratch_dir(guard.project, state.get("run_id")),
+    }
+    if state and cli.exempt(command, guard.project, guard.cwd):
+        return Decision.allow(log={"sandbox": "direct"}), {**ticket, "mode": "direct"}
+    for write in analysis.writes:
+        for path in write.paths:
+            reason = guard.refuse(path, write.recursive)
+            if reason:
+                return _deny(f"{reason} (Bash: {write.command} {write.text})", path=path), None
+    return Decision.allow(log={"sandbox": ticket["patterns"]}), ticket
+
+
+def _analysed(guard: Guard, analysis) -> Decision:
+    """Without a sandbox the analysis is the boundary."""
+    for write in analysis.writes:
+        for path in write.paths:
+            reason = guard.refuse(path, write.recursive)
+            if reason:
+                return _deny(f"{reason} (Bash: {write.command} {write.text})", path=path)
     if analysis.opaque and guard.role in roles.READ_ONLY_ROLES:
-        return Decision.deny(
+        return _deny(
             f"cc-pack scope guard: {guard.who} is a read-only role and this command may write "
             f"files ({analysis.opaque[0]}). Use read-only commands (cat, grep, git diff, ...).",
-            log={"opaque": analysis.opaque},
+            opaque=analysis.opaque,
         )
     state = guard.run.state
     if state is None:
         return Decision.allow()
     if analysis.opaque:
         if roles.setting(guard.run.config, "scope.strict"):
-            return Decision.deny(
+            return _deny(
                 f"cc-pack scope guard: cannot tell what this command writes: "
                 f"{'; '.join(analysis.opaque[:3])}. scope.strict is on during run "
-                f"{state.get('run_id')} (phase {state.get('phase')}, scope: {guard.scope_text()}). "
-                "Use a form the guard can check: the Edit/Write tools, or plain commands with "
-                "literal paths (no -c code, eval, xargs, find -exec or $(...) targets).",
-                log={"opaque": analysis.opaque},
+                f"{state.get('run_id')} (phase {state.get('phase')}, scope: {guard.scope_text()}) "
+                "and this machine has no OS sandbox. Use a form the guard can check: the "
+                "Edit/Write tools, or plain commands with literal paths (no -c code, eval, "
+                "xargs, find -exec or $(...) targets).",
+                opaque=analysis.opaque,
             )
         return Decision.allow(log={"lenient": analysis.opaque})
     return Decision.allow(log={"runs_code": analysis.runs_code} if analysis.runs_code else None)
 
 
-def _cli_refusal(argv: list) -> str | None:
-    """Why this ``cc-pack`` call is the human's, or None. ``argv``: its ``words.Word``s,
-    the program first."""
-    args = argv[1:]
-    head = [w for w in args if w.expands or not w.text.startswith("-")][:2]
-    if any(w.expands for w in head):
-        shown = " ".join(w.text for w in head)
-        what = (
-            f"which cc-pack command this is ({shown}) is only known to the shell, and it may "
-            "be one of the human's (spell the arguments literally)"
-        )
-    else:
-        found = HUMAN_ONLY.get(tuple(w.text for w in head))
-        if found is None:
-            return None
-        flag, what = found
-        if flag is not None and not any(w.expands or _abbreviates(w.text, flag) for w in args):
-            return None
-    return (
-        f"cc-pack scope guard: {what}; only the human can do that: ask the user to run it in "
-        "their own terminal."
-    )
-
-
-def _abbreviates(arg: str, flag: str) -> bool:
-    """``--auto-approve``, ``--auto-approve=x`` or a prefix such as ``--auto`` (click refuses
-    prefixes and values for flags today; denying them costs nothing and survives a change)."""
-    name = arg.partition("=")[0]
-    return len(name) >= 3 and flag.startswith(name)
+def _deny(reason: str, **log) -> Decision:
+    return Decision.deny(reason, log=log or None)
 
 
 def decide(event: dict) -> Decision:
@@ -256,6 +346,19 @@ def decide(event: dict) -> Decision:
 
 
 def handle(event: dict) -> Decision:
-    decision, run = evaluate(event)
+    decision, run, ticket = evaluate(event)
     session.bind(run)
+    if ticket is not None and run is not None:
+        session_id = event.get("session_id") if isinstance(event.get("session_id"), str) else ""
+        try:
+            sandbox.write_ticket(run.project, session_id, event["tool_input"]["command"], ticket)
+        except OSError as exc:
+            # Inside a sandbox (a client started from a confined Bash) the state is read-only:
+            # without its ticket the command would run unconfined by this session's rules.
+            return Decision.deny(
+                f"cc-pack scope guard: could not leave the sandbox ticket for this command "
+                f"({exc.strerror}); it may not run. A Claude Code client started from a "
+                "confined Bash call cannot run commands of its own.",
+                log={"ticket_error": str(exc)},
+            )
     return decision
