@@ -24,7 +24,7 @@ def test_baseline_excludes_earlier_changes_until_their_content_moves(tmp_path: P
     root = repo(tmp_path)
     (root / "b.py").write_text("dirty before the run\n")
     (root / "gone.py").unlink()
-    base = gitchanges.baseline(root)
+    base = gitchanges.baseline(root, gitchanges.head(root))
     assert base["gone.py"] == gitchanges.DELETED and len(base["b.py"]) == 40
     assert gitchanges.run_changes(root, base) == []
     (root / "a.py").write_text("1\n2\nthree\n4\n5\n")

@@ -71,7 +71,9 @@ def _rel(root: Path, path: str) -> str:
     return os.path.relpath(full, os.path.realpath(root)).replace(os.sep, "/")
 
 
-def lint_changes(root: Path, config: dict, changed: list[str]) -> LintResult:
+def lint_changes(
+    root: Path, config: dict, changed: list[str], commit: str | None = None
+) -> LintResult:
     result = LintResult()
     settings = config.get("lint", {})
     timeout = float(settings.get("timeout", 10))
@@ -94,7 +96,7 @@ def lint_changes(root: Path, config: dict, changed: list[str]) -> LintResult:
             except (ValueError, TypeError, AttributeError):
                 result.notes.append(f"linter {argv[0]} printed output cc-pack cannot read")
                 continue
-            lines = gitchanges.changed_lines(root, path)
+            lines = gitchanges.changed_lines(root, path, commit)
             result.diagnostics += [
                 d for d in diagnostics if d.path == path and (lines is None or d.line in lines)
             ]

@@ -201,7 +201,12 @@ def implement_gate(run: Run) -> Step:
             f"out-of-scope change recorded by {item['source']} is still there: "
             f"{item['path']}; put it back to how it was at `run start`"
         )
-    result = lint.lint_changes(run.root, run.config, [p for p in changes if p not in outside])
+    result = lint.lint_changes(
+        run.root,
+        run.config,
+        [p for p in changes if p not in outside],
+        run.state["audit"].get("base_commit"),
+    )
     if result.diagnostics:
         listed = "\n      ".join(str(d) for d in result.diagnostics)
         problems.append(

@@ -66,6 +66,8 @@ def open_violations(root: Path, state: dict, changes: list[str]) -> list[dict]:
 
 def audit(root: Path, state: dict) -> tuple[list[str], list[str], list[dict]]:
     """(the run's changed files, those outside the scope, open violations)."""
-    changes = gitchanges.run_changes(root, state["audit"]["baseline"])
+    changes = gitchanges.run_changes(
+        root, state["audit"]["baseline"], state["audit"].get("base_commit")
+    )
     outside = [p for p in changes if not inside(state["scope"]["patterns"], p)]
     return changes, outside, open_violations(root, state, changes)

@@ -35,7 +35,13 @@ def which(name: str, extra_dirs: tuple[str, ...] = ()) -> str | None:
     return None
 
 
-def run(argv: list[str], cwd: str, timeout: float, extra_dirs: tuple[str, ...] = ()) -> Result:
+def run(
+    argv: list[str],
+    cwd: str,
+    timeout: float,
+    extra_dirs: tuple[str, ...] = (),
+    env: dict | None = None,
+) -> Result:
     exe = which(argv[0], extra_dirs)
     if exe is None:
         return Result(missing=True)
@@ -47,7 +53,7 @@ def run(argv: list[str], cwd: str, timeout: float, extra_dirs: tuple[str, ...] =
         pid = os.posix_spawn(
             exe,
             [exe, *argv[1:]],
-            os.environ,
+            os.environ if env is None else env,
             file_actions=[
                 (os.POSIX_SPAWN_DUP2, devnull, 0),
                 (os.POSIX_SPAWN_DUP2, write_fd, 1),

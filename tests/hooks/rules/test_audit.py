@@ -92,5 +92,5 @@ def test_audit_process(repo):
 def test_no_git_binary_needed_for_non_git(project, monkeypatch):
     monkeypatch.setenv("PATH", "/nonexistent")
     project.start()
-    assert audit.changed_paths(str(project.root)) is None
+    assert audit.changed_paths(str(project.root), project.state()) is None
     assert shutil.which("git") is None and os.environ["PATH"] == "/nonexistent"

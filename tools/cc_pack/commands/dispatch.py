@@ -28,7 +28,8 @@ def command(as_json: bool) -> None:
             phases.next_step(run),
         )
     try:
-        changed = gitchanges.run_changes(root, run.state["audit"]["baseline"])
+        audit = run.state["audit"]
+        changed = gitchanges.run_changes(root, audit["baseline"], audit.get("base_commit"))
     except gitchanges.NotGit as exc:
         raise CheckFailed(f"cannot see the changes: {exc}", "dispatch needs git") from None
     reviewers, counted = chooser.choose(run.config, changed)

@@ -75,8 +75,9 @@ def start(task: str, max_iterations: int | None, auto_approve: bool) -> None:
     compiled = config.sync(root)
     confinement = confine.decide(root, compiled.get("scope", {}).get("sandbox", "auto"))
     notes = []
+    base_commit = gitchanges.head(root)
     try:
-        baseline = gitchanges.baseline(root)
+        baseline = gitchanges.baseline(root, base_commit)
     except gitchanges.NotGit as exc:
         baseline = {}
         notes.append(
@@ -89,10 +90,15 @@ def start(task: str, max_iterations: int | None, auto_approve: bool) -> None:
         auto_approve=auto_approve,
         config=compiled,
         baseline=baseline,
+        base_commit=base_commit,
         session_id=os.environ.get("CLAUDE_CODE_SESSION_ID") or None,
         notes=notes,
         sandbox=confinement.record(),
     )
+    if confinement.kind is None and gitchanges.is_git(root):
+        from cc_pack_hooks import treebase  # no sandbox: .git/ and ignored files are watched
+
+        treebase.save(str(run.rdir), str(root))
     click.echo(run.run_id)
     click.echo(f"cc-pack: {confinement.line()}", err=True)
     for note in notes:

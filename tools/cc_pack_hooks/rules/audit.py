@@ -1,11 +1,14 @@
 """Bash audit: PostToolUse and PostToolUseFailure on Bash. Advisory: fails silent.
 
-Defence in depth behind the scope guard: after each Bash call during this session's active run,
-``git status`` is compared with the scope. A file changed outside the scope (and not already
-changed at ``run start``, per ``audit.baseline``) is recorded in ``audit.violations`` and
-reported to the model (exit 2). A violation whose file is back to its baseline is dropped again,
-so a revert by the human resolves it; the implement gate fails while any remains. Outside a git
-work tree there is nothing to compare: silent.
+Defence in depth behind the scope guard and the sandbox: after each Bash call during this
+session's active run, what git sees changed since the run's start commit (``gitview``: the
+repository's fsmonitor, filters and hooks never run; a commit or an index bit does not hide a
+change) is compared with the scope; without the sandbox, the ``.git/`` control files and the
+ignored files are compared with their ``run start`` baseline too (``treebase``). A file changed
+outside the scope (and not already changed at ``run start``, per ``audit.baseline``) is recorded
+in ``audit.violations`` and reported to the model (exit 2). A violation whose file is back to
+its baseline is dropped again, so a revert by the human resolves it; the implement gate fails
+while any remains. Outside a git work tree there is nothing to compare: silent.
 """
 
 from __future__ import annotations
@@ -13,57 +16,36 @@ from __future__ import annotations
 import os
 import time
 
-from cc_pack_hooks import globs, paths, process, sandbox, session, store
+from cc_pack_hooks import gitview, globs, paths, sandbox, session, store, treebase
 from cc_pack_hooks.runtime import Decision
 
 HOOK = "bash-audit"
 ON_ERROR = "silent"  # advisory: stays out of the way
 
-GIT_TIMEOUT = 10.0
-BUDGET = 20.0  # seconds: two git runs at most; registered with a timeout of 30
+BUDGET = 20.0  # seconds: a few git runs at most; registered with a timeout of 30
 
 
-def git_root(project: str) -> str | None:
-    d = project
-    while True:
-        if os.path.exists(os.path.join(d, ".git")):
-            return d
-        parent = os.path.dirname(d)
-        if parent == d:
-            return None
-        d = parent
-
-
-def changed_paths(project: str) -> list[str] | None:
-    """Project-relative paths git reports as changed (untracked included); None: no git."""
-    root = git_root(project)
-    if root is None:
+def changed_paths(project: str, state: dict) -> list[str] | None:
+    """Project-relative paths that differ from the run's start commit (untracked included, the
+    repository's own code never run: ``gitview``); None: no git. Without the sandbox, also the
+    ``.git/`` control files and ignored files that changed since ``run start`` (``treebase``)."""
+    audit = state.get("audit") if isinstance(state.get("audit"), dict) else {}
+    base = audit.get("base_commit") if isinstance(audit.get("base_commit"), str) else None
+    recorded = state.get("sandbox")
+    boxed = isinstance(recorded, dict) and recorded.get("kind") is not None
+    try:
+        found = gitview.changed(project, base, index_bits=not boxed)
+    except gitview.GitError:
         return None
-    result = process.run(
-        ["git", "-C", project, "status", "--porcelain", "-z", "--untracked-files=all"],
-        project,
-        GIT_TIMEOUT,
-    )
-    if result.missing or result.timed_out or result.code != 0:
+    if found is None:
         return None
-    entries = result.stdout.decode("utf-8", "surrogateescape").split("\0")
-    found: list[str] = []
-    k = 0
-    while k < len(entries):
-        entry = entries[k]
-        k += 1
-        if len(entry) < 4:
-            continue
-        names = [entry[3:]]
-        if entry[0] in "RC":  # rename/copy: the next entry is the source path
-            if k < len(entries) and entries[k]:
-                names.append(entries[k])
-            k += 1
-        for name in names:
+    if not boxed:
+        root = gitview.top(project) or project
+        rdir = store.run_dir(project, str(state.get("run_id")))
+        for name in treebase.changes(rdir, project):
             rel = paths.relative(os.path.join(root, name), project)
-            if rel and not paths.in_state_dir(rel) and not _own_artifact(rel):
-                found.append(rel)
-    return found
+            found.append(rel if rel is not None else os.path.join(root, name))
+    return [rel for rel in dict.fromkeys(found) if not _own_artifact(rel)]
 
 
 def _own_artifact(rel: str) -> bool:
@@ -94,7 +76,7 @@ def evaluate(event: dict) -> tuple[Decision, dict | None, session.RunView | None
     state = run.state
     if state is None:
         return Decision.allow(), None, run
-    changed = changed_paths(run.project)
+    changed = changed_paths(run.project, state)
     if changed is None:
         return Decision.allow(log={"audit": "no git"}), None, run
     audit = state.get("audit") if isinstance(state.get("audit"), dict) else {}
