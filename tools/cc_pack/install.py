@@ -570,3 +570,67 @@ def apply_uninstall(result: Plan) -> None:
         path = target / key
         if path.is_dir() and not any(path.iterdir()):
             path.rmdir()
+
+
+# --- integrity ---------------------------------------------------------------------------------
+
+
+def integrity(target: Path, *, recompile: bool = False) -> list[str]:
+    """Problems that make the installed guards not the ones this cc-pack ships, each naming the
+    file: a pack file changed or missing, a file that is no pack file inside the hook dir (a
+    module there would be imported before the standard library's), cc-pack's registrations
+    changed in settings.json, or hooks switched off in a settings file. ``recompile``: replace
+    the bytecode cache by a fresh one first (a planted .pyc would run instead of its source).
+    Empty when the pack is not installed in ``target`` (plugin mode has no hook dir here)."""
+    hook_dir = target / HOOK_DIR
+    if not hook_dir.is_dir():
+        return []
+    problems = []
+    expected = {rel: data for rel, (data, _mode) in pack_files().items() if HOOK_DIR in rel.parents}
+    for rel, data in sorted(expected.items()):
+        path = target / rel
+        if not path.is_file():
+            problems.append(f"{rel}: missing")
+        elif path.read_bytes() != data:
+            problems.append(f"{rel}: differs from the file this cc-pack ships")
+    if recompile:
+        for cache in hook_dir.rglob("__pycache__"):
+            shutil.rmtree(cache, ignore_errors=True)
+    for path in sorted(hook_dir.rglob("*")):
+        rel = path.relative_to(target)
+        if path.is_dir() or rel in expected or path.name.endswith(BACKUP_SUFFIX):
+            continue  # (init --force's backups: no Python import can load such a name)
+        cached = path.parent.name == "__pycache__" and path.suffix == ".pyc"
+        source = path.parent.parent / (path.name.split(".")[0] + ".py")
+        if cached and source.relative_to(target) in expected:
+            continue
+        problems.append(f"{rel}: not a file of the pack")
+    if recompile and not problems:
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        python = local.read(target).get("hook_python") or shutil.which("python3") or "python3"
+        subprocess.run([python, "-S", "-m", "compileall", "-q", str(hook_dir)], env=env,
+                       capture_output=True, timeout=120, check=False)  # fmt: skip
+    settings = target / SETTINGS
+    try:
+        data = settings_mod.parse(settings, settings.read_text(encoding="utf-8"))
+    except (OSError, InputError):
+        data = None
+    if data is None:
+        problems.append(f"{SETTINGS}: unreadable, so cc-pack's hooks are not registered")
+    else:
+        current = {
+            event: [g for g in groups if settings_mod._is_ours(g)]
+            for event, groups in (data.get("hooks") or {}).items()
+        }
+        if {e: g for e, g in current.items() if g} != hook_settings():
+            problems.append(f"{SETTINGS}: cc-pack's hook registrations differ from this pack's")
+    from cc_pack_hooks import paths
+
+    for path in paths.settings_files(str(target)):
+        try:
+            other = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(other, dict) and other.get("disableAllHooks"):
+            problems.append(f"{path}: disableAllHooks is set, so no hook runs")
+    return problems

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cc_pack import gitchanges
+from cc_pack.confine import Confined
 from cc_pack_hooks import globs
 
 
@@ -72,8 +74,14 @@ def _rel(root: Path, path: str) -> str:
 
 
 def lint_changes(
-    root: Path, config: dict, changed: list[str], commit: str | None = None
+    root: Path,
+    config: dict,
+    changed: list[str],
+    commit: str | None = None,
+    confine_run: str | None = None,
 ) -> LintResult:
+    """Diagnostics on the run's changed lines. ``confine_run``: the run's id when it has a
+    sandbox: a linter's configuration may be code the implementers wrote, so it runs inside."""
     result = LintResult()
     settings = config.get("lint", {})
     timeout = float(settings.get("timeout", 10))
@@ -81,6 +89,9 @@ def lint_changes(
         targets = [p for p in changed if globs.match(linter["glob"], p) and (root / p).is_file()]
         for path in targets:
             argv = [part.replace("{file}", path) for part in linter["command"]]
+            exe = shutil.which(argv[0]) or shutil.which(argv[0], path=str(root / ".venv/bin"))
+            if confine_run and exe:
+                argv = Confined(root, [exe, *argv[1:]], [], confine_run).argv
             try:
                 done = subprocess.run(
                     argv, cwd=root, capture_output=True, text=True, timeout=timeout, check=False

@@ -206,6 +206,7 @@ def implement_gate(run: Run) -> Step:
         run.config,
         [p for p in changes if p not in outside],
         run.state["audit"].get("base_commit"),
+        run.run_id if (run.state.get("sandbox") or {}).get("kind") else None,
     )
     if result.diagnostics:
         listed = "\n      ".join(str(d) for d in result.diagnostics)

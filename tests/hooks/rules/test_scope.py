@@ -7,7 +7,7 @@ import json
 import os
 
 import pytest
-from hookenv import run_hook
+from hookenv import SCOPE, run_hook
 
 from cc_pack_hooks.rules import scope
 
@@ -55,6 +55,22 @@ HUMAN_ONLY_CALLS = [
     "uv run cc-pack run abort",
     "python -Im cc_pack run abort",
     "python -c \"from cc_pack.cli import main; main(['run', 'start', '--auto-approve', 'x'])\"",
+    # installing, removing or overwriting the guards, and forging a reviewer's contract
+    "cc-pack init",
+    "cc-pack init --uninstall",
+    "cc-pack init . --force",
+    "env -u CLAUDECODE cc-pack init --uninstall",
+    "python -m cc_pack init --uninstall .",
+    "{root}/skills/orchestrate/bin/cc-pack init --uninstall",
+    "cc-pack report -o .claude/hooks/cc-pack/scope_guard.py",
+    "cc-pack report --format json -o x.json",
+    "cc-pack report --output=x.md",
+    "cc-pack report --out x.md",
+    "cc-pack report -ox.md",
+    "cc-pack validate -o .claude/hooks/cc-pack/run-hook .",
+    "cc-pack findings add -",
+    "cc-pack findings add review.json",
+    "python -m cc_pack findings add review.json",
 ]
 # The session's own CLI steps: never mistaken for the human's.
 SESSION_CALLS = [
@@ -65,6 +81,10 @@ SESSION_CALLS = [
     "cc-pack run record plan - <<'CC_PACK_ARTIFACT'\n# abort? --auto-approve\nCC_PACK_ARTIFACT",
     "python -m cc_pack run status",
     "echo run status | xargs -n2 echo",
+    "cc-pack report",
+    "cc-pack report --format sarif",
+    "cc-pack validate --strict .",
+    "cc-pack findings aggregate --json",
 ]
 
 # (tool, path or command[, cwd relative to the project]) that must be DENIED during implement
@@ -461,3 +481,138 @@ def test_process_corrupt_state_denies_with_fix(tree):
     proc = _proc(tree, _event(tree, (W, "src/app.py")))
     reason = json.loads(proc.stdout)["hookSpecificOutput"]["permissionDecisionReason"]
     assert "state.json" in reason and "fix" in reason
+
+
+# --- with the OS sandbox -------------------------------------------------------------------------
+
+SANDBOX = {"kind": "bwrap", "mode": "auto", "reason": None}
+# Commands the analysis refused without a sandbox (it cannot tell what they write): with one,
+# the kernel decides, so they pass.
+UNSURE = [
+    "awk '{ if ($1 > 3) print $0 > \"/dev/stderr\" }' src/app.py",
+    "awk '{print $1 | \"sort\"}' src/app.py",
+    "python3 -c 'print(1)'",
+    "make -n",
+    "find . -name '*.py' -exec grep -l x {} +",
+    "bash scripts/check.sh",
+]
+SURE_NOW = ["(( a > b ))", "[[ b > a ]] && echo y", "command -v ruff", "pushd src && ls && popd",
+            "ruff check --output-format concise src", "sed '/x/r docs/a.md' src/app.py",
+            "cp src/app.py /dev/null"]  # fmt: skip
+
+
+@pytest.fixture
+def boxed(tree, monkeypatch):
+    """A run with the sandbox, in a session that sends its Bash through cc-pack's prefix."""
+    prefix = tree.root / ".claude" / "hooks" / "cc-pack" / "bash-sandbox"
+    prefix.parent.mkdir(parents=True, exist_ok=True)
+    prefix.write_text("#!/bin/sh\n")
+    monkeypatch.setenv("CLAUDE_CODE_SHELL_PREFIX", str(prefix))
+    return tree
+
+
+def tickets(project) -> list[dict]:
+    folder = project.root / ".claude" / "cc-pack" / "tickets"
+    return [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
+
+
+@pytest.mark.parametrize("cmd", UNSURE + SURE_NOW)
+def test_with_a_sandbox_unsure_commands_pass_with_a_ticket(boxed, cmd):
+    boxed.start(sandbox=SANDBOX)
+    decision = scope.handle(_event(boxed, ("Bash", cmd), tool_use_id="tu-1"))
+    assert decision.action == "allow", decision.message
+    (ticket,) = tickets(boxed)
+    assert ticket["mode"] == "sandbox" and ticket["patterns"] == SCOPE
+    assert ticket["role"] == "implementer" and ticket["tool_use_id"] == "tu-1"
+
+
+@pytest.mark.parametrize("cmd", SURE_NOW)
+def test_the_analysis_no_longer_misreads_these(tree, cmd):
+    tree.start()
+    assert scope.decide(_event(tree, ("Bash", cmd))).action == "allow"
+
+
+def test_with_a_sandbox_sure_violations_are_still_denied_early(boxed):
+    boxed.start(sandbox=SANDBOX)
+    decision = scope.handle(_event(boxed, ("Bash", "echo x > setup.py")))
+    assert decision.action == "deny" and "outside the approved scope" in decision.message
+    assert tickets(boxed) == []
+
+
+def test_others_get_a_ticket_with_nothing_writable(boxed):
+    boxed.start(sandbox=SANDBOX, phase="review")
+    for k, who in enumerate(
+        [{"agent_type": None}, {"agent_type": "test-reviewer", "agent_id": "r"}]
+    ):
+        event = _event(boxed, ("Bash", "python3 -c 1"), tool_use_id=f"tu-{k}", **who)
+        assert scope.handle(event).action == "allow"
+    assert [t["patterns"] for t in tickets(boxed)] == [[], []]
+
+
+def test_the_skills_own_cli_call_gets_a_direct_ticket(boxed):
+    boxed.start(sandbox=SANDBOX, phase="plan")
+    launcher = boxed.root / ".claude" / "skills" / "orchestrate" / "bin" / "cc-pack"
+    launcher.parent.mkdir(parents=True)
+    launcher.write_text("#!/bin/sh\n")
+    for cmd in (f'"{launcher}" run advance', f'"{launcher}" run advance; ls'):
+        scope.handle(_event(boxed, ("Bash", cmd), agent_type=None))
+    assert sorted(t["mode"] for t in tickets(boxed)) == ["direct", "sandbox"]
+
+
+def test_a_session_without_the_prefix_runs_no_bash_in_a_sandboxed_run(boxed, monkeypatch):
+    boxed.start(sandbox=SANDBOX)
+    for wired in ("", "/usr/bin/env"):
+        monkeypatch.setenv("CLAUDE_CODE_SHELL_PREFIX", wired)
+        decision = scope.handle(_event(boxed, ("Bash", "ls")))
+        assert decision.action == "deny" and "does not send Bash through it" in decision.message
+    assert tickets(boxed) == []
+
+
+def test_a_ticket_that_cannot_be_written_denies(boxed):
+    boxed.start(sandbox=SANDBOX)
+    state_dir = boxed.root / ".claude" / "cc-pack"
+    (state_dir / "tickets").write_text("not a directory")
+    decision = scope.handle(_event(boxed, ("Bash", "ls")))
+    assert decision.action == "deny" and "sandbox ticket" in decision.message
+
+
+def test_no_run_no_ticket(boxed):
+    assert scope.handle(_event(boxed, ("Bash", "python3 -c 1"))).action == "allow"
+    assert tickets(boxed) == []
+
+
+def test_a_hard_linked_target_is_refused_for_the_file_tools(tree):
+    tree.start()
+    os.link(tree.root / "setup.py", tree.root / "src" / "twin.py")
+    decision = scope.decide(_event(tree, (W, "src/twin.py")))
+    assert decision.action == "deny" and "hard links" in decision.message
+
+
+def test_outside_a_run_a_hard_link_to_the_state_is_refused(tree):
+    state = tree.root / ".claude" / "cc-pack" / "decisions.jsonl"
+    state.write_text("")
+    os.link(state, tree.root / "src" / "innocent.json")
+    decision = scope.decide(_event(tree, (W, "src/innocent.json")))
+    assert decision.action == "deny" and "hard links" in decision.message
+    os.link(tree.root / "setup.py", tree.root / "src" / "fine.py")
+    assert scope.decide(_event(tree, (W, "src/fine.py"))).action == "allow"
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        (W, ".claude/hooks/cc-pack/scope_guard.py"),
+        (E, ".claude/hooks/cc-pack/cc_pack_hooks/runtime.py"),
+        ("Bash", "echo x >> .claude/hooks/cc-pack/run-hook"),
+        ("Bash", "rm -rf .claude/hooks"),
+        ("Bash", "echo '{}' > .claude/settings.local.json"),
+        ("Bash", "sed -i s/a/b/ .claude/settings.json"),
+        ("Bash", "cp x ~/.claude/settings.json"),
+    ],
+)
+def test_the_pack_protects_itself_run_or_not(tree, spec):
+    for started in (False, True):
+        if started:
+            tree.start()
+        decision = scope.decide(_event(tree, spec))
+        assert decision.action == "deny", (spec, started)

@@ -35,6 +35,21 @@ SESSION_MARKERS = (
 )
 
 
+def verify_guards(root: Path) -> None:
+    """Refuse to start or advance a run whose guards are not the ones this cc-pack ships (a file
+    changed before the run, a module planted beside them, a registration removed)."""
+    from cc_pack import install
+
+    problems = install.integrity(root, recompile=True)
+    if problems:
+        listed = "\n  ".join(problems)
+        raise CheckFailed(
+            f"the installed guard hooks are not the ones this cc-pack ships:\n  {listed}",
+            "the human repairs them with `cc-pack init` in a terminal (it restores the pack's "
+            "files; add --force for files it would otherwise keep), then runs the command again",
+        )
+
+
 def _inside_claude_code() -> str | None:
     """``NAME=value`` of the first session marker set, or None."""
     for name in SESSION_MARKERS:
@@ -72,6 +87,7 @@ def start(task: str, max_iterations: int | None, auto_approve: bool) -> None:
     from cc_pack import config  # pydantic: only `run start` compiles and snapshots the config
 
     root = open_project(strict=True)
+    verify_guards(root)
     compiled = config.sync(root)
     confinement = confine.decide(root, compiled.get("scope", {}).get("sandbox", "auto"))
     notes = []
@@ -213,6 +229,7 @@ def advance(as_json: bool) -> None:
     """Check the current phase's gate: move on, or exit 1 saying exactly what is missing."""
     root = open_project()
     run = runstate.load_active(root)
+    verify_guards(root)
     before = run.phase
     step = phases.gate(run)
     if step.ok and step.change is not None:

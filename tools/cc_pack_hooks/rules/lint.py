@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 
-from cc_pack_hooks import globs, paths, process, roles, runtime, session
+from cc_pack_hooks import globs, paths, process, roles, runtime, sandbox, session
 from cc_pack_hooks.runtime import Decision
 
 HOOK = "lint-after-edit"
@@ -111,9 +111,16 @@ def decide(event: dict) -> Decision:
         return Decision.allow(log={"touched": "unknown"})
     argv = [str(part).replace("{file}", path) for part in command]
     timeout = min(roles.setting(run.config, "lint.timeout"), BUDGET - 5)
-    result = process.run(
-        argv, run.project, float(timeout), (os.path.join(run.project, ".venv", "bin"),)
-    )
+    venv = (os.path.join(run.project, ".venv", "bin"),)
+    recorded = (run.state or {}).get("sandbox")
+    if isinstance(recorded, dict) and recorded.get("kind") and process.which(argv[0], venv):
+        # A linter's configuration may be code the implementer wrote (plugins): confined too.
+        scratch = sandbox.scratch_dir(run.project, run.state.get("run_id"))
+        sandbox.prepare_scratch(scratch)
+        mounts = sandbox.Mounts(run.project, []).plan()
+        inner = [process.which(argv[0], venv), *argv[1:]]
+        argv = sandbox.argv(run.project, mounts, scratch, inner, run.project, env_mark="lint")
+    result = process.run(argv, run.project, float(timeout), venv)
     if result.missing:
         return Decision.allow(log={"missing_linter": argv[0]})
     if result.timed_out:
