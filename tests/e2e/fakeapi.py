@@ -48,14 +48,23 @@ class Reply:
 
     text: str = ""
     tools: tuple[ToolCall, ...] = ()
+    # token figures to serve for this message (``None``: the fixed defaults below). Keys:
+    # input_tokens, cache_creation_input_tokens, cache_read_input_tokens (sent in message_start),
+    # output_tokens (sent in message_delta; message_start carries ``start_output_tokens``, 1 if
+    # absent) and optionally ``delta_extra``: more fields for message_delta's usage.
+    usage: dict | None = None
+    # the model id to report in message_start (``None``: echo the request's ``model``)
+    model: str | None = None
 
 
 def tool(name: str, **tool_input) -> ToolCall:
     return ToolCall(name, tool_input)
 
 
-def reply(text: str = "", *tools: ToolCall) -> Reply:
-    return Reply(text, tuple(tools))
+def reply(
+    text: str = "", *tools: ToolCall, usage: dict | None = None, model: str | None = None
+) -> Reply:
+    return Reply(text, tuple(tools), usage, model)
 
 
 Step = Reply | Callable[["Request"], Reply]
@@ -301,6 +310,15 @@ class FakeAPI:
     def events(self, reply_: Reply, model: str) -> bytes:
         with self._lock:
             msg_no = next(self._ids)
+        served = reply_.usage or {}
+        start_usage = {
+            "input_tokens": served.get("input_tokens", 10),
+            "output_tokens": served.get("start_output_tokens", 1),
+            "cache_creation_input_tokens": served.get("cache_creation_input_tokens", 0),
+            "cache_read_input_tokens": served.get("cache_read_input_tokens", 0),
+        }
+        delta_usage = {"output_tokens": served.get("output_tokens", 5)}
+        delta_usage.update(served.get("delta_extra") or {})
         out = [
             _sse(
                 "message_start",
@@ -314,12 +332,7 @@ class FakeAPI:
                         "content": [],
                         "stop_reason": None,
                         "stop_sequence": None,
-                        "usage": {
-                            "input_tokens": 10,
-                            "output_tokens": 1,
-                            "cache_creation_input_tokens": 0,
-                            "cache_read_input_tokens": 0,
-                        },
+                        "usage": start_usage,
                     },
                 },
             )
@@ -362,7 +375,7 @@ class FakeAPI:
                         "stop_reason": "tool_use" if reply_.tools else "end_turn",
                         "stop_sequence": None,
                     },
-                    "usage": {"output_tokens": 5},
+                    "usage": delta_usage,
                 },
             )
         )
@@ -393,7 +406,14 @@ class FakeAPI:
             "content": content,
             "stop_reason": "tool_use" if reply_.tools else "end_turn",
             "stop_sequence": None,
-            "usage": {"input_tokens": 10, "output_tokens": 5},
+            "usage": {
+                "input_tokens": (reply_.usage or {}).get("input_tokens", 10),
+                "output_tokens": (reply_.usage or {}).get("output_tokens", 5),
+                "cache_creation_input_tokens": (reply_.usage or {}).get(
+                    "cache_creation_input_tokens", 0
+                ),
+                "cache_read_input_tokens": (reply_.usage or {}).get("cache_read_input_tokens", 0),
+            },
         }
 
 
@@ -433,7 +453,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(400, "application/json", b'{"error": "bad json"}')
             return
         reply_, _request = self.fake.answer(body)
-        model = body.get("model") or "claude-fake"
+        model = reply_.model or body.get("model") or "claude-fake"
         if body.get("stream"):
             self._send(200, "text/event-stream", self.fake.events(reply_, model))
         else:
