@@ -190,6 +190,7 @@ class Project:
             "iteration": iteration,
             "stored_at": "2026-11-22T10:00:00Z",
             "valid": True,
+            "source": "subagent-stop",
             "contract": data,
         }
         store.write_atomic(str(self.rdir / "findings" / f"{agent_id}.json"), json.dumps(record))

@@ -26,6 +26,7 @@ def record(agent: str, *items: dict) -> dict:
         "agent_type": agent,
         "iteration": 1,
         "valid": True,
+        "source": "subagent-stop",
         "contract": {"reviewer": agent, "summary": "", "findings": list(items)},
     }
 

@@ -504,6 +504,25 @@ def test_stop_gate_keeps_an_unfinished_run_going(claude, api, packed):
     assert "Stop hook feedback" in feedback and "implement" in feedback, feedback
 
 
+def test_stop_attempts_separated_by_work_keep_the_run_going(claude, api, packed):
+    """Claude Code keeps stop_hook_active true for the rest of the turn after the first block,
+    so counting by it let the turn end after three blocks spread over real work. Now only idle
+    blocks count: four stops with work between are all sent back, then three idle ones, then
+    the turn ends (the human is told the run is still active)."""
+    runstate.write_run(packed, phase="implement", scope=["src/**"])
+    work = [
+        step
+        for k in range(4)
+        for step in (reply(f"stopping {k}"), reply("", tool("Bash", command=f"echo work-{k}")))
+    ]
+    api.add(Conversation("main", main_thread(), [*work, *DONE]))  # fmt: skip
+    run = claude.run("implement")
+
+    feedback = [r for r in api.requests_of("main") if "Stop hook feedback" in r.tail_text()]
+    assert len(feedback) == 4 + 3, run.describe()
+    assert run.result.get("subtype") == "success", run.describe()
+
+
 def test_stop_gate_lets_the_turn_end_without_a_run(claude, api, packed):
     api.add(Conversation("main", main_thread(), [reply("I am done."), *DONE]))
     run = claude.run("hello")

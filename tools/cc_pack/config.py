@@ -131,6 +131,13 @@ class Dispatch(_Strict):
 
 class Contract(_Strict):
     retry_cap: int = Field(2, ge=0, description="invalid contracts blocked before letting go")
+    fresh_reviewers: int = Field(
+        1,
+        ge=0,
+        le=5,
+        description="fresh reviewers of a role spawned after one gave up on the contract, "
+        "before the run ends FAIL",
+    )
 
 
 class Validate(_Strict):

@@ -73,6 +73,7 @@ def store_manual(rdir: Path, contract: dict, iteration: int) -> Path:
         "iteration": iteration,
         "stored_at": now(),
         "valid": True,
+        "source": "human",
         "contract": contract,
     }
     folder = rdir / "findings"
@@ -119,6 +120,29 @@ def usable(record: dict) -> bool:
     return record.get("valid") is True and not contract_errors(record.get("contract"))
 
 
+def trusted(record: dict) -> bool:
+    """Usable, and from an author the review gate counts (``provenance``)."""
+    return usable(record) and provenance(record) is None
+
+
+def provenance(record: dict) -> str | None:
+    """Why the review gate does not count this record's author, or None. Only two authors count:
+    the SubagentStop hook, storing the final message of a reviewer subagent whose ``reviewer``
+    field names its own agent type, and the human's ``findings add`` (refused inside Claude
+    Code). A record of neither (an earlier release's ``findings add``, which a session could
+    run) does not count."""
+    source = record.get("source")
+    if source == "human":
+        return None
+    if source != "subagent-stop":
+        return "it was not stored by the SubagentStop hook from a reviewer subagent"
+    claimed = reviewer_name(str((record.get("contract") or {}).get("reviewer", "")))
+    author = reviewer_name(str(record.get("agent_type") or ""))
+    if claimed != author:
+        return f"its reviewer field says {claimed!r} but {author!r} wrote it"
+    return None
+
+
 def record_reviewer(record: dict) -> str:
     name = record.get("agent_type") or (record.get("contract") or {}).get("reviewer") or "?"
     return reviewer_name(str(name))
@@ -131,18 +155,21 @@ def normalise(message: str) -> str:
 
 
 def aggregate(records: list[dict], iteration: int | None = None) -> dict:
-    """Merge the findings of the usable records (all given; filter by iteration first)."""
+    """Merge the findings of the trusted records (all given; filter by iteration first)."""
     groups: list[list[tuple[str, dict]]] = []
     owner: dict[tuple, int] = {}
     reviewers: set[str] = set()
     invalid = []
     for record in records:
-        if not usable(record):
+        if not trusted(record):
+            why = provenance(record) if usable(record) else None
             invalid.append(
                 {
                     "agent_id": record.get("agent_id"),
                     "agent_type": record.get("agent_type"),
-                    "errors": record.get("errors") or contract_errors(record.get("contract")),
+                    "errors": [why]
+                    if why
+                    else record.get("errors") or contract_errors(record.get("contract")),
                 }
             )
             continue

@@ -10,7 +10,7 @@ from cc_pack.state import Run
 def summary(run: Run) -> dict:
     state = run.state
     have, records = phases.contract_status(run)
-    aggregated = findings.aggregate([r for r in records if findings.usable(r)], state["iteration"])
+    aggregated = findings.aggregate([r for r in records if findings.trusted(r)], state["iteration"])
     return {
         "run_id": state["run_id"],
         "task": state["task"],

@@ -235,7 +235,7 @@ def contract_status(run: Run) -> tuple[dict[str, bool], list[dict]]:
     """Dispatched reviewer -> has a valid contract this iteration; and those records."""
     dispatched = run.state["dispatch"] or {}
     records = findings.for_iteration(findings.load_records(run.rdir), run.state["iteration"])
-    good = [r for r in records if findings.usable(r)]
+    good = [r for r in records if findings.trusted(r)]
     names = {findings.record_reviewer(r) for r in good}
     return {name: name in names for name in dispatched.get("reviewers", [])}, records
 
@@ -269,6 +269,36 @@ def _loop_or_fail(run: Run, blockers: list[dict], why: str) -> Step:
     )
 
 
+def _contract_failed(run: Run, names: list[str]) -> Step:
+    """Reviewers that gave up on the contract with every fresh attempt used: the run FAILs with
+    that blocker. A review nobody delivered is never a pass."""
+    iteration = run.state["iteration"]
+    attempts = 1 + roles.setting(run.config, "contract.fresh_reviewers")
+    blockers = [
+        {
+            "severity": "HIGH",
+            "source": "contract",
+            "file": None,
+            "line": None,
+            "message": f"{name} gave up on the findings contract in iteration {iteration} "
+            f"with every attempt used ({attempts})",
+            "evidence": "see the invalid records in findings/ of the run dir",
+        }
+        for name in names
+    ]
+
+    def fail(state: dict) -> None:
+        state["status"] = "FAIL"
+        state["blockers"] = blockers
+
+    return Step(
+        to="report",
+        change=_move(run, "report", fail, reason="contract"),
+        message=f"no valid review from {', '.join(names)}: the run FAILED (report.md has the "
+        "blocker)",
+    )
+
+
 def review_gate(run: Run) -> Step:
     dispatched = run.state["dispatch"]
     if dispatched is None or dispatched["iteration"] != run.state["iteration"]:
@@ -280,25 +310,37 @@ def review_gate(run: Run) -> Step:
         )
     have, records = contract_status(run)
     missing = [name for name, ok in have.items() if not ok]
+    exhausted = [n for n in missing if roles.fresh_reviewers_left(run.state, run.config, n) == 0]
+    if exhausted:
+        return _contract_failed(run, exhausted)
     if missing:
         invalid = [
-            r for r in records if not findings.usable(r) and findings.record_reviewer(r) in missing
+            r for r in records if not findings.trusted(r) and findings.record_reviewer(r) in missing
         ]
         detail = "".join(
-            f"\n      {r['agent_id']} ({findings.record_reviewer(r)}) is invalid: "
-            f"{'; '.join(r.get('errors') or ['contract does not match'])}"
+            f"\n      {r['agent_id']} ({findings.record_reviewer(r)}) does not count: "
+            f"{'; '.join(r.get('errors') or [findings.provenance(r) or 'invalid contract'])}"
             for r in invalid
         )
+        asks = []
+        for name in missing:
+            left = roles.fresh_reviewers_left(run.state, run.config, name)
+            gave_up = 1 + roles.setting(run.config, "contract.fresh_reviewers") - left
+            asks.append(
+                f"{name} (it gave up on the contract; spawn a fresh one, {left} attempt(s) left)"
+                if gave_up
+                else name
+            )
         return Step(
             [
                 f"no valid findings contract for iteration {run.state['iteration']} from: "
-                f"{', '.join(missing)}; run them (their final message is the contract; the "
-                f"SubagentStop hook stores it) or add one with `cc-pack findings add FILE`" + detail
+                f"{', '.join(asks)}; run them (a reviewer's final message is the contract; the "
+                "SubagentStop hook stores it)" + detail
             ]
         )
     notes = [] if have else ["no reviewable changes: every changed file matches dispatch.skip"]
     aggregated = findings.aggregate(
-        [r for r in records if findings.usable(r)], run.state["iteration"]
+        [r for r in records if findings.trusted(r)], run.state["iteration"]
     )
     blockers = findings.blocking(aggregated)
     if blockers:

@@ -73,7 +73,7 @@ DEFAULT_CONFIG = {
         },
         "skip": ["**/*.md", "**/*.txt", "docs/**", "**/*.lock"],
     },
-    "contract": {"retry_cap": 2},
+    "contract": {"retry_cap": 2, "fresh_reviewers": 1},
     "validate": {"select": [], "ignore": [], "budget_tokens": 1500},
     "log": False,
 }
@@ -109,6 +109,21 @@ def _same_kind(value: object, default: object) -> bool:
     if isinstance(default, int | float):
         return isinstance(value, int | float) and not isinstance(value, bool)
     return isinstance(value, type(default))
+
+
+def failure_key(iteration: object, agent_type: str) -> str:
+    """``contract_failures`` counts give-ups per iteration and reviewer: "<iteration>/<type>"."""
+    return f"{iteration}/{agent_type}"
+
+
+def fresh_reviewers_left(state: dict, config: object, name: str) -> int:
+    """How many more reviewers of ``name`` may be spawned this iteration after give-ups: one
+    attempt plus ``contract.fresh_reviewers`` fresh ones (never the same prompt again)."""
+    failures = state.get("contract_failures")
+    key = failure_key(state.get("iteration"), name)
+    used = failures.get(key, 0) if isinstance(failures, dict) else 0
+    allowed = 1 + setting(config, "contract.fresh_reviewers")
+    return max(allowed - (used if isinstance(used, int) else 0), 0)
 
 
 def agent_name(raw: object) -> str:

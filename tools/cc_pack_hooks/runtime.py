@@ -96,6 +96,12 @@ class Decision:
         return cls("feedback", message, log)
 
     @classmethod
+    def notice(cls, text: str, log: dict | None = None) -> Decision:
+        """Exit 0 with ``systemMessage``: let the event proceed and tell the human (Claude Code
+        shows it to the user, never to the model)."""
+        return cls("notice", text, log)
+
+    @classmethod
     def context(cls, text: str, log: dict | None = None) -> Decision:
         """Exit 0 with ``additionalContext``: non-blocking text for the model."""
         return cls("context", text, log)
@@ -216,6 +222,8 @@ def render(decision: Decision, event_name: str) -> tuple[int, str, str]:
         return EXIT_OK, dumps(out) + "\n", ""
     if decision.action == "feedback":
         return EXIT_FEEDBACK, "", decision.message.rstrip("\n") + "\n"
+    if decision.action == "notice":
+        return EXIT_OK, dumps({"systemMessage": decision.message}) + "\n", ""
     if decision.action == "context" and event_name in _CONTEXT_EVENTS:
         out = {
             "hookSpecificOutput": {

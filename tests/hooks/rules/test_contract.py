@@ -39,7 +39,7 @@ def test_contract_invalid_blocks_until_the_cap(project):
     assert third.action == "allow"
     state = project.state()
     assert state["contract_retries"] == {"ag1": 2}
-    assert state["contract_failures"] == {"security-reviewer": 1}
+    assert state["contract_failures"] == {f"{state['iteration']}/security-reviewer": 1}
     stored = json.loads((project.run_dir() / "findings" / "ag1.json").read_text())
     assert stored["valid"] is False and stored["errors"]
 

@@ -45,13 +45,38 @@ def test_stop_gate_no_run(project):
     assert stop.decide(stop_event(project)).action == "allow"
 
 
-def test_stop_gate_caps_consecutive_blocks(project):
+def test_stop_gate_caps_consecutive_idle_blocks_and_tells_the_human(project, tmp_path):
     project.start(phase="implement")
-    actions = []
-    for k in range(6):
-        actions.append(stop.handle(stop_event(project, active=k > 0)).action)
-    assert actions == ["feedback"] * 3 + ["allow", "feedback", "feedback"]
-    assert project.state()["stop_blocks"] == 2
+    transcript = tmp_path / "t.jsonl"
+    transcript.write_text('{"type":"user"}\n')
+    event = {**stop_event(project), "transcript_path": str(transcript), "prompt_id": "p1"}
+    actions = [stop.handle({**event, "stop_hook_active": k > 0}).action for k in range(5)]
+    assert actions == ["feedback"] * 3 + ["notice", "feedback"]
+    released = stop.decide({**event, "stop_hook_active": True})
+    assert released.action == "feedback"  # counting restarted after the release
+    project.start(phase="implement", stop_blocks=3, stop_mark={"prompt_id": "p1", "offset": 0})
+    notice = stop.decide({**event, "stop_hook_active": True})
+    assert notice.action == "notice" and "/orchestrate resume" in notice.message
+    assert "still active" in notice.message
+
+
+def test_work_between_stops_resets_the_count(project, tmp_path):
+    """stop_hook_active stays true for the rest of the turn, so it cannot tell: a tool call in
+    the transcript since the last block, or a new prompt, is what resets the count."""
+    project.start(phase="implement")
+    transcript = tmp_path / "t.jsonl"
+    transcript.write_text('{"type":"user"}\n')
+    event = {**stop_event(project, active=True), "transcript_path": str(transcript),
+             "prompt_id": "p1"}  # fmt: skip
+    for _ in range(10):
+        assert stop.handle(event).action == "feedback"
+        with open(transcript, "a") as fh:  # the model does real work before stopping again
+            fh.write('{"type":"assistant","message":{"content":[{"type":"tool_use"}]}}\n')
+    assert project.state()["stop_blocks"] == 1
+    # the last tool call came after the last block: three idle blocks more, then the release
+    for expected in ("feedback", "feedback", "feedback", "notice"):
+        assert stop.handle(event).action == expected
+    assert stop.handle({**event, "prompt_id": "p2"}).action == "feedback"  # a new prompt
 
 
 def test_stop_gate_process(project):

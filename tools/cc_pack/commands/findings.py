@@ -11,6 +11,7 @@ import click
 from cc_pack import findings as contracts
 from cc_pack import phases
 from cc_pack import state as runstate
+from cc_pack.commands.run import _inside_claude_code
 from cc_pack.errors import CheckFailed, InputError, handle_errors
 from cc_pack.project import open_project
 
@@ -24,7 +25,16 @@ def command() -> None:
 @click.argument("source", metavar="FILE|-")
 @handle_errors
 def add(source: str) -> None:
-    """Validate a findings contract and store it for the current iteration."""
+    """Validate a findings contract and store it for the current iteration (the human's own
+    review: refused inside Claude Code, where only dispatched reviewers deliver contracts)."""
+    marker = _inside_claude_code()
+    if marker:
+        raise CheckFailed(
+            f"findings add is refused inside a Claude Code session ({marker}): a session's "
+            "contracts come only from the reviewers it dispatched",
+            "spawn the dispatched reviewer (its final message is the contract); a human adds "
+            "a review of their own with `cc-pack findings add FILE` in a terminal",
+        )
     root = open_project()
     run = runstate.load_active(root)
     if run.phase != "review" or run.state["status"] != "active":

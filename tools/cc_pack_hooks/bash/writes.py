@@ -49,9 +49,10 @@ class Write:
 
 
 class Analysis:
-    __slots__ = ("cli", "links", "opaque", "runs_code", "writes")
+    __slots__ = ("cli", "clients", "links", "opaque", "runs_code", "writes")
 
     def __init__(self):
+        self.clients: list[str] = []  # Claude Code clients the command starts
         self.writes: list[Write] = []
         self.opaque: list[str] = []
         self.cli: list[list[Word]] = []
@@ -100,11 +101,22 @@ def _simple(cmd: Command, result: Analysis) -> None:
     if name == "cc-pack":
         result.cli.append(words)
         return
+    if _starts_a_client(name, words):
+        result.clients.append(" ".join(w.text for w in words[:3]))
     handler = WRITERS.get(name) or _interpreter_handler(name)
     if handler is not None:
         handler(cmd, words, result)
     elif name not in READ_ONLY:
         result.runs_code.append(name)
+
+
+def _starts_a_client(name: str, words: list[Word]) -> bool:
+    """``claude`` by any path, ``npx @anthropic-ai/claude-code``, ``node …/claude-code/…``."""
+    if name in ("claude", "claude.exe"):
+        return True
+    if name in ("npx", "bunx", "pnpx", "node", "bun", "deno"):
+        return any("claude-code" in w.text or "claude.exe" in w.text for w in words[1:])
+    return False
 
 
 # Programs that never write files whatever their arguments (plus shell builtins).

@@ -1,6 +1,9 @@
 """Approval capture: UserPromptSubmit. Advisory: fails silent. The only writer of approvals.
 
-A model cannot type a user prompt, so a raw prompt of exactly ``/orchestrate approve`` or
+A model cannot type a user prompt, but it can start a second client that does (``claude -p
+'/orchestrate approve' --continue`` from Bash): a prompt from a client a tool call started is
+never recorded (``origin``; inside the sandbox such a client cannot write the state at all).
+Otherwise a raw prompt of exactly ``/orchestrate approve`` or
 ``/orchestrate reject <feedback>`` (``/cc-pack:orchestrate ...`` in plugin mode) while this
 session's run waits in phase approval is the human's decision. A reject also counts later, in
 implement, review or verify: it sends the approved run back to plan (to widen its scope). The
@@ -13,7 +16,7 @@ from __future__ import annotations
 
 import time
 
-from cc_pack_hooks import session, store
+from cc_pack_hooks import origin, session, store
 from cc_pack_hooks.runtime import Decision
 
 HOOK = "approval-capture"
@@ -72,6 +75,19 @@ def evaluate(event: dict) -> tuple[Decision, dict | None, session.RunView | None
             Decision.context(
                 f"cc-pack: nothing awaits this answer ({where}); the {verb} was not recorded. "
                 "`cc-pack run status` shows the run."
+            ),
+            None,
+            run,
+        )
+    why = origin.started_by_a_tool(store.state_dir(run.project))
+    if why:
+        return (
+            Decision.context(
+                f"cc-pack: nothing was recorded: this `/orchestrate {verb}` came from a Claude "
+                f"Code client that a tool call started ({why}), and only a person approves or "
+                "rejects a plan. Tell the human to type it in the Claude Code session they "
+                "started themselves.",
+                log={"refused": why},
             ),
             None,
             run,

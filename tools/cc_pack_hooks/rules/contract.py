@@ -89,6 +89,8 @@ def wrapper(effect: dict, iteration: object) -> dict:
         "iteration": iteration,
         "stored_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "valid": effect["kind"] == "store",
+        # the only source the review gate counts besides the human's own `findings add`
+        "source": "subagent-stop",
     }
     if effect["kind"] != "store":
         record["errors"] = effect["errors"]
@@ -108,7 +110,8 @@ def apply(run: session.RunView, effect: dict) -> None:
             retries[effect["agent_id"]] = int(retries.get(effect["agent_id"], 0)) + 1
         elif kind == "give_up":
             failures = state.setdefault("contract_failures", {})
-            failures[effect["agent_type"]] = int(failures.get(effect["agent_type"], 0)) + 1
+            key = roles.failure_key(state.get("iteration"), effect["agent_type"])
+            failures[key] = int(failures.get(key, 0)) + 1
         if kind != "retry":
             folder = os.path.join(rdir, "findings")
             os.makedirs(folder, exist_ok=True)

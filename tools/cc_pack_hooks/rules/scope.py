@@ -39,7 +39,7 @@ FILE_FIELDS = {
     "MultiEdit": "file_path",
     "NotebookEdit": "notebook_path",
 }
-STATE_MENTIONS = ("cc-pack/", ".claude/cc-pack", "state.json", "active.json")
+STATE_MENTIONS = (".claude/cc-pack", "cc-pack/runs", "cc-pack/tickets", "state.json", "active.json")
 CLI_MENTIONS = ("cc-pack", "cc_pack")
 HUMAN_MENTIONS = ("abort", "--au", "--from", "approve", "backup", "init", "findings")
 NEXT = "`cc-pack run status` shows the next step"
@@ -48,7 +48,7 @@ NEXT = "`cc-pack run status` shows the next step"
 class Guard:
     """What one tool call is checked against."""
 
-    __slots__ = ("cwd", "event", "patterns", "project", "role", "run", "who")
+    __slots__ = ("cwd", "event", "nested", "patterns", "project", "role", "run", "who")
 
     def __init__(self, event: dict, run: session.RunView):
         self.event = event
@@ -64,14 +64,16 @@ class Guard:
         self.patterns = (
             [p for p in patterns if isinstance(p, str)] if isinstance(patterns, list) else []
         )
+        self.nested = None if run.state is not None else _nested_in_a_run(run)
 
     def scope_text(self) -> str:
         return ", ".join(self.patterns) if self.patterns else "(empty)"
 
     @property
     def confined(self) -> bool:
-        """The rules restrict this caller's writes: a run governs it, or a read-only role."""
-        return self.run.state is not None or self.role in roles.READ_ONLY_ROLES
+        """The rules restrict this caller's writes: a run governs it, it is a read-only role, or
+        its client was started by a tool call while a run is active (``nested``)."""
+        return bool(self.run.state is not None or self.role in roles.READ_ONLY_ROLES or self.nested)
 
     def writable(self) -> list[str]:
         """The project-relative globs this caller may write now."""
@@ -114,6 +116,12 @@ class Guard:
             return (
                 f"cc-pack scope guard: {self.who} is a read-only role ({self.role}) and never "
                 f"writes files ({shown}). Put what should change into your final report instead."
+            )
+        if self.nested:
+            return (
+                f"cc-pack scope guard: this Claude Code client was started by a tool call while "
+                f"a run is active ({self.nested}), so it writes nothing ({shown}). Do the work "
+                "in the session that owns the run, through its implementers."
             )
         state = self.run.state
         if state is None:
@@ -204,6 +212,20 @@ def evaluate(event: dict) -> tuple[Decision, session.RunView | None, dict | None
     return Decision.allow(log={"path": candidates[0]} if run.state else None), run, None
 
 
+def _nested_in_a_run(run: session.RunView) -> str | None:
+    """Why this client counts as started from inside a run: one is active in the project (for
+    another session) and the client descends from a tool call (``origin``)."""
+    from cc_pack_hooks import origin, store
+
+    try:
+        found = store.active_state(run.project)
+    except store.StateError:
+        found = ("", {"status": "active"})
+    if found is None or found[1].get("status") != "active":
+        return None
+    return origin.started_by_a_tool(store.state_dir(run.project))
+
+
 def _hard_link(path: str, guard: Guard) -> str | None:
     """A file with another name: writing it writes that name too, and it may be outside the
     scope (the red team forged the run state through an in-scope name hard-linked to it)."""
@@ -252,6 +274,14 @@ def _bash(command: str, guard: Guard) -> tuple[Decision, dict | None]:
         reason = cli.refusal(argv)
         if reason:
             return _deny(reason, cli=[w.text for w in argv]), None
+    if analysis.clients and guard.confined:
+        return _deny(
+            f"cc-pack scope guard: this command starts another Claude Code client "
+            f"({analysis.clients[0]}) during a run. It would run outside this run's rules for "
+            "you (and cannot approve anything): do the work with your own tools, or return and "
+            f"let the main thread delegate it; {NEXT}.",
+            clients=analysis.clients,
+        ), None
     folded = command.casefold()
     unknown = analysis.opaque + analysis.runs_code
     if (

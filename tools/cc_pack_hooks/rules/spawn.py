@@ -44,6 +44,14 @@ def evaluate(event: dict) -> tuple[Decision, session.RunView | None]:
             log=log,
         ), run
     state = run.state
+    nested = _nested(run) if state is None else None
+    if nested:
+        return Decision.deny(
+            f"cc-pack spawn gate: this Claude Code client was started by a tool call while a "
+            f"run is active ({nested}); it may not spawn subagents. Return, and let the "
+            "session that owns the run delegate the work.",
+            log=log,
+        ), run
     if state is None:
         reason = _after_failure(run, name)
         if reason:
@@ -53,6 +61,12 @@ def evaluate(event: dict) -> tuple[Decision, session.RunView | None]:
     if reason:
         return Decision.deny(f"cc-pack spawn gate: {reason}; {NEXT}.", log=log), run
     return Decision.allow(log=log), run
+
+
+def _nested(run: session.RunView) -> str | None:
+    from cc_pack_hooks.rules import scope
+
+    return scope._nested_in_a_run(run)
 
 
 def _after_failure(run: session.RunView, name: str) -> str | None:
@@ -96,6 +110,11 @@ def _phase_refusal(state: dict, name: str, config) -> str | None:
         allowed = role == "reviewer" and name in chosen
         if not allowed and role == "reviewer":
             return f"{name} is not dispatched for this iteration (dispatched: {', '.join(chosen)})"
+        if allowed and roles.fresh_reviewers_left(state, config, name) == 0:
+            return (
+                f"{name} gave up on the findings contract with every attempt of this iteration "
+                "used; `cc-pack run advance` ends the run FAIL with that blocker"
+            )
     elif phase == "approval":
         return f"phase approval waits for the human; {name} cannot start before approval"
     else:
