@@ -1,7 +1,7 @@
 """Facts about Claude Code's agent runtime that cc-pack relies on, replayed on both pinned versions.
 
 Each test drives the real binary against the fake Messages API and asserts one fact of the report
-``notes/agents_runtime.md`` (binding a child agent to its Agent call, ``isolation: "worktree"``,
+the README's reference facts (binding a child agent to its Agent call, ``isolation: "worktree"``,
 token usage in transcripts, SessionStart after compaction and resume, SubagentStop blocking).
 Every hook script is written into ``tmp_path``; nothing of cc-pack's own hooks is used.
 """

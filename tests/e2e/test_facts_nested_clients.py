@@ -1,7 +1,7 @@
 """Facts about Claude Code clients started from a Bash tool call of another client (the forged
 ``/orchestrate approve``), about sandboxing such calls, and about the Stop / PreToolUse /
 UserPromptSubmit details the approval capture and the stop gate rely on.
-Report: /work/notes/nested_clients.md.
+README: Enforcement (Second clients) and the stop gate rely on these.
 
 Every test runs on both pinned versions. The hooks are written into ``tmp_path``:
 
@@ -433,34 +433,12 @@ def test_nested_client_reopens_the_same_session(claude, api, project, tmp_path, 
     assert verdict["fired"] == ["ancestor", "client_env", "in_flight", "registry"]
 
 
-def test_session_id_flag(claude, api, project, tmp_path):
-    lab = Lab(claude, api, project, tmp_path)
-    lab.hooks("UserPromptSubmit")
-    new = "11111111-2222-4333-8444-555555555555"
-    script_outer(
-        api,
-        f"{EXE} -p '{INNER}' --session-id {new}",
-        f'{EXE} -p "{INNER} again" --session-id "$CLAUDE_CODE_SESSION_ID"; echo rc=$?',
-    )
-    run = claude.run("OUTER-PROMPT", timeout=60)
-    [inner] = lab.prompts(INNER)
-    assert inner["stdin"]["session_id"] == new != run.session_id
-    second = run.result_for("Bash", 1)["text"]
-    assert f"Error: Session ID {run.session_id} is already in use." in second and "rc=1" in second
-    assert len(lab.prompts(INNER)) == 1  # the refused client fired no UserPromptSubmit
-
-
 # disguise -> the Bash command, and which candidate checks fire in the inner client's hook
 DISGUISES = {
     "env_i": (
         f'env -i PATH=/usr/bin:/bin {API_ENV} {EXE} -p "{INNER}" '
         '--resume "$CLAUDE_CODE_SESSION_ID"',
         ["ancestor", "in_flight", "registry"],
-    ),
-    "env_u": (
-        "env -u CLAUDECODE -u CLAUDE_CODE_CHILD_SESSION -u CLAUDE_CODE_ENTRYPOINT -u AI_AGENT "
-        f"{EXE} -p '{INNER}' --continue",
-        ["ancestor", "client_env", "in_flight", "registry"],
     ),
     "script": (
         "printf '%s\\n' '#!/bin/sh' 'exec env -i PATH=/usr/bin:/bin HOME=\"$1\" "
@@ -474,33 +452,9 @@ DISGUISES = {
         f"{EXE} -p '{INNER}' --continue",
         ["ancestor", "client_env", "in_flight", "registry"],
     ),
-    "exec_env_i": (
-        f"exec env -i PATH=/usr/bin:/bin {API_ENV} {EXE} -p '{INNER}' --continue",
-        ["ancestor", "in_flight", "registry"],
-    ),
     "renamed_copy": (
         f"cp {EXE} ./notclaude && ./notclaude -p '{INNER}' --continue; rm -f ./notclaude",
         ["ancestor", "client_env", "in_flight", "registry"],
-    ),
-    "npm_wrapper": (
-        'node "$(dirname "$(dirname "$CLAUDE_CODE_EXECPATH")")/cli-wrapper.cjs" '
-        f"-p '{INNER}' --continue",
-        ["ancestor", "client_env", "in_flight", "registry"],
-    ),
-    "pty": (
-        f"script -qec \"{EXE} -p '{INNER}' --continue\" /dev/null",
-        ["ancestor", "client_env", "in_flight", "registry"],
-    ),
-    "registry_entry_deleted": (
-        f'rm -f "$HOME/.claude/sessions/$PPID.json" "$HOME/.claude/sessions/$PPID".*.key; '
-        f"{EXE} -p '{INNER}' --continue",
-        ["ancestor", "client_env", "in_flight"],
-    ),
-    "relocated_home": (
-        'mkdir -p h2 && cp -r "$HOME/.claude" "$HOME/.claude.json" h2/ && '
-        "rm -f h2/.claude/sessions/* && "
-        f'HOME="$PWD/h2" {EXE} -p \'{INNER}\' --resume "$CLAUDE_CODE_SESSION_ID"',
-        ["ancestor", "client_env", "in_flight"],
     ),
 }
 
@@ -520,14 +474,11 @@ def test_disguised_nested_client(claude, api, project, tmp_path, disguise):
     assert inner["stdin"]["session_id"] == run.session_id
     [verdict] = lab.verdicts()
     assert verdict["fired"] == fired
-    assert verdict["client_tty"] is (disguise == "pty")
+    assert verdict["client_tty"] is False
     [outer] = lab.verdicts("OUTER-PROMPT")
     assert outer["fired"] == []  # no check fires for the client the harness started
     if disguise == "renamed_copy":
         assert verdict["client_exe"].endswith("/notclaude")
-    if disguise == "npm_wrapper":
-        assert verdict["client_exe"].endswith("claude-code-linux-x64/claude")
-        assert inner["env"]["CLAUDE_CODE_INSTALLED_VIA_NPM_WRAPPER"] == "1"
 
 
 def test_setsid_detaches_from_the_outer_client(claude, api, project, tmp_path):
@@ -588,47 +539,6 @@ def _outer_stays_idle(claude, lab, api, bash_command: str, wait: float = 25.0) -
         runner.reap(proc.pid, known)
         proc.communicate()
     return alive
-
-
-@pytest.mark.parametrize("kill_outer", [False, True], ids=["outer_idle", "outer_killed"])
-def test_full_disguise_after_the_outer_turn_ended(claude, api, project, tmp_path, kill_outer):
-    """env -i + setsid + the outer's registry entry deleted + acting only once the outer turn has
-    ended: only "another Claude Code process in this project" remains, and if the background job
-    kills
-    the idle outer client first, no check fires at all."""
-    lab = Lab(claude, api, project, tmp_path)
-    lab.hooks("UserPromptSubmit")
-    later = (
-        "sleep 3; "
-        + ('kill -9 "$O"; sleep 0.5; ' if kill_outer else "")
-        + 'exec env -i PATH=/usr/bin:/bin HOME="$H" ANTHROPIC_BASE_URL="$U" ANTHROPIC_API_KEY=x '
-        + f'"$X" -p "{INNER}" --continue'
-    )
-    command = (
-        'rm -f "$HOME/.claude/sessions/$PPID.json" "$HOME/.claude/sessions/$PPID".*.key; '
-        '(O=$PPID H="$HOME" U="$ANTHROPIC_BASE_URL" X="$CLAUDE_CODE_EXECPATH" '
-        f"setsid nohup sh -c {shlex.quote(later)} "
-        "> inner.out 2>&1 < /dev/null &); echo started"
-    )
-    alive = _outer_stays_idle(claude, lab, api, command)
-    assert alive is not kill_outer
-    [inner] = lab.prompts(INNER)
-    [verdict] = lab.verdicts()
-    assert inner["stdin"]["session_id"] == lab.prompts("OUTER-PROMPT")[0]["stdin"]["session_id"]
-    assert verdict["fired"] == ([] if kill_outer else ["other_client_in_project"])
-
-
-def test_human_resume_looks_the_same(claude, api, project, tmp_path):
-    """Control: what a human's ``claude -p … --resume <id>`` after the first client ended looks like
-    to the same checks: nothing fires, exactly as for the forged client whose outer was killed."""
-    lab = Lab(claude, api, project, tmp_path)
-    lab.hooks("UserPromptSubmit")
-    api.add(Conversation("main", main_thread(), [reply("FIRST"), reply("SECOND")]))
-    first = claude.run("OUTER-PROMPT", timeout=60)
-    claude.run(INNER, resume=first.session_id, timeout=60)
-    [verdict] = lab.verdicts()
-    assert verdict["session_id"] == first.session_id
-    assert verdict["fired"] == []
 
 
 def test_hook_script_fed_a_forged_event_from_bash(claude, api, project, tmp_path):
@@ -805,154 +715,6 @@ def _sandbox_settings(deny: list[str] | None) -> dict:
     if deny is not None:
         sandbox["filesystem"] = {"denyWrite": deny}
     return {"sandbox": sandbox}
-
-
-@pytest.mark.parametrize(
-    "deny", [None, [".claude/cc-pack/approvals"]], ids=["default", "deny_approvals"]
-)
-def test_builtin_sandbox_nested_client_prompt_hook(claude, api, project, tmp_path, deny):
-    """Claude Code's own sandbox (sandbox.enabled): a nested client started from Bash has no network
-    to the API, but its UserPromptSubmit fires before any request and, by default, its hook can
-    write the project's .claude/. denyWrite on the approvals directory takes that away."""
-    lab = Lab(claude, api, project, tmp_path, dump_in_project=True)
-    lab.hooks("UserPromptSubmit", detect=False, **_sandbox_settings(deny))
-    (project / ".claude" / "cc-pack" / "approvals").mkdir(parents=True)
-    inner = (
-        f"timeout 6 {EXE} -p '{INNER}' --continue < /dev/null > /dev/null 2>&1; echo inner-rc=$?"
-    )
-    script_outer(api, inner)
-    run = claude.run("OUTER-PROMPT", timeout=60)
-    assert run.result_for("Bash")["text"].strip() == "inner-rc=124"  # API unreachable: retrying
-    [inner_ups] = lab.prompts(INNER)
-    assert inner_ups["stdin"]["session_id"] == run.session_id
-    expected = True if deny is None else "OSError: Read-only file system"
-    assert inner_ups["approvals_writable"] == expected
-    assert [r for r in api.requests if r.conversation == "inner"] == []
-
-
-def test_builtin_sandbox_protects_paths_and_ignores_the_escape_hatch(
-    claude, api, project, tmp_path
-):
-    assert (project / ".git" / "config").exists()
-    lab = Lab(claude, api, project, tmp_path, dump_in_project=True)
-    lab.hooks(detect=False, **_sandbox_settings([".claude/cc-pack/approvals"]))
-    (project / ".claude" / "cc-pack").mkdir()  # approvals/ itself does not exist yet
-    marker = "31.2718"
-    command = (
-        "touch .claude/cc-pack/state.json && echo wrote-state; "
-        "mkdir -p .claude/cc-pack/approvals 2>&1; touch .claude/settings.json 2>&1; "
-        "git config core.fsmonitor /bin/true 2>&1; touch .git/hooks/post-x 2>&1; "
-        'touch "$HOME/x" 2>&1; '
-        f"(setsid nohup sleep {marker} >/dev/null 2>&1 &); echo done"
-    )
-    api.add(
-        Conversation(
-            "main",
-            main_thread(),
-            [
-                reply(
-                    "",
-                    tool("Bash", command=command, description="s", dangerouslyDisableSandbox=True),
-                ),
-                reply(
-                    "",
-                    tool(
-                        "Bash",
-                        command=f"sleep 0.5; ps -eo args | grep '[s]leep {marker}' || echo none",
-                        description="t",
-                    ),
-                ),
-                reply("OUTER-DONE"),
-            ],
-        )
-    )
-    run = claude.run("OUTER-PROMPT", timeout=60)
-    lines = run.result_for("Bash", 0)["text"].splitlines()
-    assert lines[0] == "wrote-state"
-    assert "mkdir: cannot create directory ‘.claude/cc-pack/approvals’: File exists" in lines
-    assert "touch: cannot touch '.claude/settings.json': Read-only file system" in lines
-    assert "error: could not lock config file .git/config: File exists" in lines
-    assert "touch: cannot touch '.git/hooks/post-x': Read-only file system" in lines
-    assert f"touch: cannot touch '{claude.home}/x': Read-only file system" in lines
-    assert run.result_for("Bash", 1)["text"].strip() == "none"
-    assert "fsmonitor" not in (project / ".git" / "config").read_text()
-    assert not (
-        project / ".claude" / "cc-pack" / "approvals"
-    ).exists()  # no mount point left behind
-
-
-def test_builtin_sandbox_escape_hatch_is_open_by_default(claude, api, project, tmp_path):
-    """Without allowUnsandboxedCommands: false, a Bash call with dangerouslyDisableSandbox: true
-    runs
-    unsandboxed under --dangerously-skip-permissions and writes the denied path."""
-    lab = Lab(claude, api, project, tmp_path, dump_in_project=True)
-    lab.hooks(
-        detect=False, sandbox={"enabled": True, "filesystem": {"denyWrite": [".claude/cc-pack"]}}
-    )
-    (project / ".claude" / "cc-pack").mkdir()
-    api.add(
-        Conversation(
-            "main",
-            main_thread(),
-            [
-                reply(
-                    "",
-                    tool(
-                        "Bash",
-                        command="touch .claude/cc-pack/x && echo wrote",
-                        description="a",
-                        dangerouslyDisableSandbox=True,
-                    ),
-                ),
-                reply(
-                    "",
-                    tool("Bash", command="touch .claude/cc-pack/y && echo wrote", description="b"),
-                ),
-                reply("OUTER-DONE"),
-            ],
-        )
-    )
-    run = claude.run("OUTER-PROMPT", timeout=60)
-    assert run.result_for("Bash", 0)["text"].strip() == "wrote"
-    assert (
-        "touch: cannot touch '.claude/cc-pack/y': Read-only file system"
-        in run.result_for("Bash", 1)["text"]
-    )
-    assert sorted(p.name for p in (project / ".claude" / "cc-pack").iterdir()) == ["x"]
-
-
-def test_builtin_sandbox_deny_whole_dot_claude(claude, api, project, tmp_path):
-    """denyWrite [".claude"]: 2.1.330 works as is; 2.1.197 fails every Bash command until
-    .claude/commands and .claude/agents exist."""
-    lab = Lab(claude, api, project, tmp_path, dump_in_project=True)
-    lab.hooks(detect=False, **_sandbox_settings([".claude"]))
-    script_outer(
-        api,
-        "touch .claude/x 2>&1; touch ok && echo wrote-project",
-        "mkdir -p .claude/commands .claude/agents 2>&1; echo made",
-    )
-    run = claude.run("OUTER-PROMPT", timeout=60)
-    first = run.result_for("Bash", 0)
-    if claude.version == "2.1.197":
-        assert first["is_error"]
-        assert (
-            f"bwrap: Can't create file at {project}/.claude/commands: Read-only file system"
-            in first["text"]
-        )
-    else:
-        assert first["text"].splitlines() == [
-            "touch: cannot touch '.claude/x': Read-only file system",
-            "wrote-project",
-        ]
-    (project / ".claude" / "commands").mkdir(exist_ok=True)
-    (project / ".claude" / "agents").mkdir(exist_ok=True)
-    api.conversations.clear()
-    script_outer(api, "touch .claude/x 2>&1; touch ok && echo wrote-project")
-    again = claude.run("OUTER-PROMPT", timeout=60)
-    assert again.result_for("Bash")["text"].splitlines() == [
-        "touch: cannot touch '.claude/x': Read-only file system",
-        "wrote-project",
-    ]
 
 
 # --- 4. stop_hook_active and the block cap ----------------------------------------------------

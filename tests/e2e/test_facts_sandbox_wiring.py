@@ -1,5 +1,6 @@
-"""Facts for wiring a bubblewrap sandbox around every Bash call (report:
-/work/notes/sandbox_wiring.md). Each test replays one fact against both pinned binaries.
+"""Facts for wiring a bubblewrap sandbox around every Bash call (README: Enforcement, "Why this
+wiring"). Each test replays one fact against both pinned binaries. Claude Code's own sandbox and
+@anthropic-ai/sandbox-runtime were evaluated by hand (the README says why neither fits).
 
 Two routes were compared:
 
@@ -18,11 +19,9 @@ parent command line and environment, then runs the string with bash) and a bwrap
 from __future__ import annotations
 
 import json
-import os
 import re
 import shlex
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -261,12 +260,8 @@ def test_prefix_is_invisible_to_permission_rules(claude, api, project, tmp_path)
 @pytest.mark.parametrize(
     "where",
     [
-        "process-env",
         "project-settings",
-        "project-settings-trusted",
         "local-settings",
-        "flag-settings",
-        "user-settings",
     ],
 )
 def test_prefix_takes_effect_from_every_env_source_in_print_mode(
@@ -357,41 +352,6 @@ def test_prefix_receives_the_whole_shell_string_main_and_subagent(claude, api, p
         quoted = "'" + inner.replace("'", "'\"'\"'") + "'"
         assert shell_argv == ["-c", f"{prefix} {quoted}"]
     assert cwd_files[0] != cwd_files[1]
-
-
-@pytest.mark.parametrize("kind", ["one-flag", "two-flags", "sh-c", "bwrap-inline"])
-def test_prefix_is_split_at_its_last_space_dash(claude, api, tmp_path, kind):
-    """W4n: everything before the LAST " -" is quoted as ONE word, the rest is pasted unquoted,
-    then the quoted string. So `<logger> --tag` works (argv: --tag, string), `/bin/sh -c 'exec
-    <logger> "$0"'` works, but `<logger> --a --b` runs a program named "<logger> --a", and a
-    bwrap command line put straight into the variable runs "bwrap --ro-bind … -- /bin/bash"
-    (exit 127). The prefix must be one program (plus at most one trailing option group)."""
-    prefix, log = logger(tmp_path)
-    value = {
-        "one-flag": f"{prefix} --tag",
-        "two-flags": f"{prefix} --a --b",
-        "sh-c": f"/bin/sh -c 'exec {prefix} \"$0\"'",
-        "bwrap-inline": "bwrap --ro-bind / / --dev /dev --proc /proc -- /bin/bash -c",
-    }[kind]
-    claude.extra_env["CLAUDE_CODE_SHELL_PREFIX"] = value
-    script(api, bash("echo MARK-$((6*7))"))
-    result = claude.run("go").result_for("Bash")
-    recs = tool_records(log)
-    if kind == "one-flag":
-        assert result["text"] == "MARK-42" and [r["argv"][1] for r in recs] == ["--tag"]
-        assert len(recs[0]["argv"]) == 3
-    elif kind == "sh-c":
-        assert result["text"] == "MARK-42" and len(recs) == 1 and len(recs[0]["argv"]) == 2
-    elif kind == "two-flags":
-        assert result["is_error"] and recs == []
-        assert "Exit code 127" in result["text"]
-        assert f"{prefix} --a: No such file or directory" in result["text"]
-    else:
-        assert result["is_error"] and "Exit code 127" in result["text"]
-        assert (
-            "bwrap --ro-bind / / --dev /dev --proc /proc -- /bin/bash: No such file"
-            in result["text"]
-        )
 
 
 DENY_HOOK = r"""import json, os, sys
@@ -622,30 +582,6 @@ def test_bwrap_prefix_needs_the_cwd_file_writable(claude, api, project, tmp_path
         assert (pwd["is_error"], pwd["text"]) == (False, f"{project}/sub")
 
 
-@needs_bwrap
-@pytest.mark.parametrize("where", ["process-env", "project-settings"])
-def test_claude_code_tmpdir_moves_the_cwd_file(claude, api, project, tmp_path, where):
-    """CLAUDE_CODE_TMPDIR=<scratch> in the launch environment moves the cwd file into the
-    scratch dir, so a scratch-only sandbox works without binding it. Set in project settings
-    `env` instead, 2.1.197 honours it and 2.1.330 does not (the file stays in /tmp)."""
-    scratch = tmp_path / "scratch"
-    scratch.mkdir()
-    claude.extra_env["CLAUDE_CODE_SHELL_PREFIX"] = str(bwrap_wrapper(tmp_path, scratch, False))
-    if where == "process-env":
-        claude.extra_env["CLAUDE_CODE_TMPDIR"] = str(scratch)
-    else:
-        write_settings(project, {"env": {"CLAUDE_CODE_TMPDIR": str(scratch)}})
-    script(api, bash("echo HELLO"))
-    result = claude.run("go").result_for("Bash")
-    if where == "process-env" or claude.version == "2.1.197":
-        assert (result["is_error"], result["text"]) == (False, "HELLO")
-        assert (scratch / "claude-0").is_dir()
-    else:
-        assert result["is_error"] and re.search(
-            r"/tmp/claude-[0-9a-f]+-cwd: Read-only", result["text"]
-        )
-
-
 def test_writing_settings_mid_session_turns_the_prefix_off(claude, api, project, tmp_path):
     """The prefix comes from process.env at each call, and a settings file written during the
     session is re-applied to process.env: the model's Write of .claude/settings.local.json with
@@ -680,202 +616,6 @@ def test_writing_settings_mid_session_turns_the_prefix_off(claude, api, project,
 
 
 # --- Claude Code's own sandbox settings -----------------------------------------------------------
-
-needs_socat = pytest.mark.skipif(
-    BWRAP is None or shutil.which("socat") is None,
-    reason="Claude Code's sandbox needs bwrap and socat (apt-get install bubblewrap socat)",
-)
-
-
-@needs_bwrap
-def test_builtin_sandbox_without_socat_runs_unsandboxed(claude, api, project, tmp_path):
-    """sandbox.enabled with a dependency missing: a stderr warning, then commands run WITHOUT the
-    sandbox (unless failIfUnavailable). Replayed with socat hidden from PATH."""
-    bindir = tmp_path / "nosocat"
-    bindir.mkdir()
-    for d in ("/usr/local/bin", "/usr/bin", "/bin"):
-        for entry in os.listdir(d):
-            if entry != "socat" and not (bindir / entry).exists():
-                (bindir / entry).symlink_to(os.path.join(d, entry))
-    claude.extra_env["PATH"] = f"{Path(sys.executable).parent}:{bindir}"
-    outside = tmp_path / "outside"
-    outside.mkdir()
-    (tmp_path / "s.json").write_text(json.dumps({"sandbox": {"enabled": True}}))
-    script(api, bash(f"echo a > {outside}/o.txt && echo OUT-OK"))
-    run = claude.run("go", extra=["--settings", str(tmp_path / "s.json")])
-    assert run.result_for("Bash")["text"] == "OUT-OK" and (outside / "o.txt").exists(), (
-        run.describe()
-    )
-    assert (
-        "socat not installed" in run.stderr and "Commands will run WITHOUT sandboxing" in run.stderr
-    )
-
-
-@needs_socat
-@pytest.mark.parametrize("unsandboxed", ["default", "allowUnsandboxedCommands-false"])
-def test_builtin_sandbox_writable_set_and_escape(claude, api, project, tmp_path, unsandboxed):
-    """sandbox.enabled + filesystem.allowWrite=[scratch] (bypass mode): the project (cwd) and the
-    scratch dir are writable, anything else is read-only; a call with dangerouslyDisableSandbox
-    escapes it unless allowUnsandboxedCommands is false."""
-    scratch, outside = tmp_path / "scratch", tmp_path / "outside"
-    scratch.mkdir()
-    outside.mkdir()
-    sandbox = {"enabled": True, "filesystem": {"allowWrite": [str(scratch)]}}
-    if unsandboxed != "default":
-        sandbox["allowUnsandboxedCommands"] = False
-    (tmp_path / "s.json").write_text(json.dumps({"sandbox": sandbox}))
-    script(
-        api,
-        bash(f"echo a > {project}/p.txt && echo PROJ-OK"),
-        bash(f"echo a > {scratch}/s.txt && echo SCRATCH-OK"),
-        bash(f"echo a > {outside}/o.txt && echo OUT-OK"),
-        bash(f"echo a > {outside}/dd.txt && echo DDS-OK", dangerouslyDisableSandbox=True),
-    )
-    run = claude.run("go", extra=["--settings", str(tmp_path / "s.json")])
-    proj_w, scratch_w, out_w, escape = results(run, 4)
-    assert (proj_w["text"], scratch_w["text"]) == ("PROJ-OK", "SCRATCH-OK"), run.describe()
-    assert out_w["is_error"] and f"{outside}/o.txt: Read-only file system" in out_w["text"]
-    if unsandboxed == "default":
-        assert escape["text"] == "DDS-OK" and (outside / "dd.txt").exists()
-    else:
-        assert escape["is_error"] and "Read-only file system" in escape["text"]
-        assert not (outside / "dd.txt").exists()
-
-
-@needs_socat
-def test_builtin_sandbox_changes_what_default_mode_allows(claude, api, project, tmp_path):
-    """default mode, no allow rule, sandbox.enabled: 2.1.197 runs an unallowed command (sandboxed)
-    and a redirect into the project without asking (autoAllowBashIfSandboxed defaults to true
-    there), so enabling it changes what the user's rules mean; 2.1.330 (default false) still refuses
-    both."""
-    ran_file = fake_tools(claude, tmp_path)
-    (tmp_path / "s.json").write_text(json.dumps({"sandbox": {"enabled": True}}))
-    script(api, bash("cctool-no --y"), bash(f"echo a > {project}/p.txt && echo PROJ-OK"))
-    run = claude.run(
-        "go",
-        skip_permissions=False,
-        permission_mode="default",
-        extra=["--settings", str(tmp_path / "s.json")],
-    )
-    tool_r, redirect = results(run, 2)
-    if claude.version == "2.1.197":
-        # ran unprompted, inside the sandbox (its write to tmp_path/ran.txt is read-only there)
-        assert "RAN-cctool-no" in tool_r["text"], run.describe()
-        assert "ran.txt: Read-only file system" in tool_r["text"]
-        assert redirect["text"] == "PROJ-OK" and (project / "p.txt").exists()
-        assert run.permission_denials == []
-    else:
-        assert tool_r["is_error"] and "requires approval" in tool_r["text"], run.describe()
-        assert redirect["is_error"] and "needs approval" in redirect["text"]
-        assert not (project / "p.txt").exists() and ran(ran_file) == []
-
-
-@needs_socat
-@pytest.mark.parametrize("source", ["local-settings", "flag-settings"])
-def test_builtin_sandbox_settings_are_reread_only_from_watched_files(
-    claude, api, project, tmp_path, source
-):
-    """Changing sandbox.filesystem.allowWrite mid-session: an edit of .claude/settings.local.json
-    applies to the next call (session-wide, for every agent at once); an edit of the --settings
-    file does not."""
-    scratch, outside = tmp_path / "scratch", tmp_path / "outside"
-    scratch.mkdir()
-    outside.mkdir()
-    data = {"sandbox": {"enabled": True, "filesystem": {"allowWrite": [str(scratch)]}}}
-    extra: list[str] = []
-    if source == "local-settings":
-        path = write_settings(project, data, "settings.local.json")
-    else:
-        path = tmp_path / "s.json"
-        path.write_text(json.dumps(data))
-        extra = ["--settings", str(path)]
-
-    def widen(request):
-        data["sandbox"]["filesystem"]["allowWrite"] = [str(outside)]
-        path.write_text(json.dumps(data))
-        time.sleep(3)
-        return bash(f"echo b > {outside}/after.txt && echo AFTER-OK")
-
-    script(api, bash(f"echo a > {outside}/before.txt && echo BEFORE-OK"), widen)
-    run = claude.run("go", extra=extra)
-    before, after = results(run, 2)
-    assert before["is_error"] and "Read-only file system" in before["text"], run.describe()
-    if source == "local-settings":
-        assert after["text"] == "AFTER-OK" and (outside / "after.txt").exists()
-    else:
-        assert after["is_error"] and not (outside / "after.txt").exists()
-
-
-# --- @anthropic-ai/sandbox-runtime (srt) ----------------------------------------------------------
-
-SRT_VERSION = "0.0.78"
-
-
-@pytest.fixture(scope="session")
-def srt() -> Path:
-    if not all(shutil.which(t) for t in ("bwrap", "socat", "rg", "npm")):
-        pytest.skip("srt needs bwrap, socat and ripgrep on Linux (and npm to install it)")
-    prefix = Path("~/.cache/cc-pack/sandbox-runtime").expanduser() / SRT_VERSION
-    binary = prefix / "node_modules" / ".bin" / "srt"
-    if not binary.exists():
-        done = subprocess.run(
-            [
-                "npm",
-                "install",
-                "--no-audit",
-                "--no-fund",
-                "--prefix",
-                str(prefix),
-                f"@anthropic-ai/sandbox-runtime@{SRT_VERSION}",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        if done.returncode != 0:
-            pytest.skip(f"npm install of sandbox-runtime failed: {done.stderr[-300:]}")
-    return binary
-
-
-def test_srt_cli_confines_writes_with_bwrap(srt, tmp_path):
-    """`srt --settings <file> -c '<cmd>'` (not Claude Code; no version parametrisation): bwrap
-    with --unshare-net and a socat-bridged proxy; allowWrite is writable, the rest read-only; the
-    settings file must carry a `network` block; each call costs a node start (hundreds of ms)."""
-    writable, other = tmp_path / "w", tmp_path / "o"
-    writable.mkdir()
-    other.mkdir()
-    settings = tmp_path / "srt.json"
-    settings.write_text(
-        json.dumps(
-            {
-                "network": {"allowedDomains": [], "deniedDomains": []},
-                "filesystem": {"denyRead": [], "allowWrite": [str(writable)], "denyWrite": []},
-            }
-        )
-    )
-    cmd = (
-        f"echo a > {writable}/a && echo W-OK; echo b > {other}/b || echo RO; "
-        "tr '\\0' ' ' </proc/1/cmdline"
-    )
-    done = subprocess.run(
-        [str(srt), "--settings", str(settings), "-c", cmd],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.stdout.startswith(
-        "W-OK\nRO\nbwrap --new-session --die-with-parent --unshare-net"
-    ), done
-    assert (writable / "a").exists() and not (other / "b").exists()
-    settings.write_text(json.dumps({"filesystem": {"allowWrite": [str(writable)]}}))
-    refused = subprocess.run(
-        [str(srt), "--settings", str(settings), "-c", "true"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert refused.returncode == 1 and "network: Required" in refused.stdout + refused.stderr
 
 
 @needs_bwrap
