@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from cc_pack import findings, gitchanges, lint, plan, scope, verify
+from cc_pack import steps as steps_mod
 from cc_pack.confine import Confined
 from cc_pack.state import Run, event, expect, fresh_approval, now
 from cc_pack_hooks import roles, store
@@ -34,6 +35,8 @@ class Step:
     to: str | None = None  # the phase the run moves to
     message: str = ""
     change: Callable[[dict], None] | None = None
+    # what the gate learnt even when it refuses (the steps' validations): saved either way
+    record: Callable[[dict], None] | None = None
 
     @property
     def ok(self) -> bool:
@@ -93,10 +96,31 @@ def research_gate(run: Run) -> Step:
 # --- plan and approval -------------------------------------------------------------------------
 
 
+def plan_key(value: dict | None) -> str:
+    """A plan's identity, to recognise the one the human rejected when it is offered again."""
+    import hashlib
+    import json
+
+    return hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()[:16]
+
+
 def plan_gate(run: Run) -> Step:
     problems = plan.check(run.state["plan"])
+    if not problems:
+        problems = steps_mod.context_problems(run, run.state["plan"])
+    rejected_before = [
+        r for r in run.state["approval"]["history"]
+        if r.get("status") == "rejected" and r.get("plan_key") == plan_key(run.state["plan"])
+    ]  # fmt: skip
+    if rejected_before and not problems:
+        problems.append(
+            "this is the plan the human rejected, unchanged (their feedback: "
+            f"{rejected_before[-1].get('feedback')!r}): revise it for that feedback, record it "
+            f"again with {record_hint('plan')}, then `cc-pack run advance`"
+        )
     if problems:
         return Step(problems)
+    initial_steps = steps_mod.initial(run, run.state["plan"])
     patterns = list(
         dict.fromkeys([*run.state["scope"].get("manual", []), *plan.files(run.state["plan"])])
     )
@@ -104,6 +128,7 @@ def plan_gate(run: Run) -> Step:
 
     def approve(state: dict) -> None:
         state["scope"]["patterns"] = patterns
+        state["steps"] = initial_steps
         history = state["approval"]["history"]
         if auto:
             state["approval"] = {
@@ -137,6 +162,7 @@ def rejected(run: Run) -> Step:
 
     def reopen(state: dict) -> None:
         record = {k: v for k, v in state["approval"].items() if k != "history"}
+        record["plan_key"] = plan_key(state["plan"])
         state["approval"] = fresh_approval([*state["approval"]["history"], record])
         state["dispatch"] = None
         state["fix_list"] = []
@@ -213,10 +239,16 @@ def implement_gate(run: Run) -> Step:
         problems.append(
             f"lint on changed lines: {len(result.diagnostics)} problem(s):\n      {listed}"
         )
+    record = None
+    if not outside and not violations and changes:
+        step_problems, record = check_steps(run, set(changes))
+        problems += step_problems
     if problems:
-        return Step(problems, result.notes)
+        return Step(problems, result.notes, record=record)
 
     def reset(state: dict) -> None:
+        if record is not None:
+            record(state)
         state["dispatch"] = None
 
     return Step(
@@ -225,6 +257,65 @@ def implement_gate(run: Run) -> Step:
         change=_move(run, "review", reset),
         message=f"{len(changes)} changed file(s), all in scope, lint clean: run "
         "`cc-pack dispatch` to choose the reviewers",
+    )
+
+
+def check_steps(run: Run, changes: set[str]) -> tuple[list[str], Callable[[dict], None]]:
+    """Each step must have changed (unless it declares ``changes: none``) and pass its own
+    validation, run by the CLI: (problems, the change that records the outcomes)."""
+    problems: list[str] = []
+    outcomes: dict[str, dict] = {}
+    failures: list[dict] = []
+    for step in run.state.get("steps") or []:
+        sid = step["id"]
+        if not steps_mod.changed(run, step, changes):
+            problems.append(
+                f'step "{sid}" is unchanged: none of its files ({", ".join(step["files"])}) '
+                "differs from the run's start; implement it (a step that only checks declares "
+                '"changes": "none" in the plan)'
+            )
+            outcomes[sid] = {"status": "pending"}
+            continue
+        validation = steps_mod.validate(run, step)
+        code = validation["exit_code"]
+        ok = code == 0
+        outcomes[sid] = {"status": "done" if ok else "failed", "validation": validation}
+        if ok:
+            continue
+        result = "timed out" if code is None else f"exited {code}"
+        claimed = (step.get("claim") or {}).get("exit_code")
+        lie = " (its implementer reported exit 0)" if claimed == 0 else ""
+        problems.append(
+            f'step "{sid}": its validation `{validation["command"]}` {result}{lie}; the output '
+            f"is in {validation['log']}"
+        )
+        failures.append(
+            {
+                "class": "validation",
+                "step": sid,
+                "message": f"validation {result}{lie}",
+                "log": validation["log"],
+            }
+        )
+
+    def record(state: dict) -> None:
+        for step in state.get("steps") or []:
+            outcome = outcomes.get(step["id"])
+            if outcome:
+                if step.get("status") not in ("blocked",) or outcome["status"] == "done":
+                    step["status"] = outcome["status"]
+                if "validation" in outcome:
+                    step["validation"] = outcome["validation"]
+        for failure in failures:
+            add_failure(state, **failure)
+
+    return problems, record
+
+
+def add_failure(state: dict, **fields) -> None:
+    """A failure record, with its class: crash, contract, validation, no progress, scope."""
+    state.setdefault("failures", []).append(
+        {"iteration": state["iteration"], "at": now(), **fields}
     )
 
 

@@ -18,7 +18,7 @@ EXAMPLE = (
     '{"steps": [{"id": "S1", "title": "...", "files": ["src/a.py"], "depends_on": [], '
     '"validation": "pytest -q", "parallel": false}]}'
 )
-_STEP_KEYS = {"id", "title", "files", "depends_on", "validation", "parallel"}
+_STEP_KEYS = {"id", "title", "files", "depends_on", "validation", "parallel", "changes"}
 
 
 def json_block(text: str, source: str) -> tuple[str, int]:
@@ -119,6 +119,10 @@ def parse(text: str, source: str, root: Path) -> dict:
             "validation": _typed(raw, "validation", str, "", where, problems),
             "parallel": _typed(raw, "parallel", bool, False, where, problems),
         }
+        if "changes" in raw:  # "none": a step that only checks (its validation)
+            step["changes"] = _typed(raw, "changes", str, "files", where, problems)
+            if step["changes"] not in ("files", "none"):
+                problems.append(f'{where}.changes: "files" (the default) or "none"')
         if not step["id"]:
             problems.append(f'{where}: "id" must be a non-empty string')
         step["files"] = [_project_path(f, f"{where}.files", root, problems) for f in step["files"]]
@@ -178,8 +182,11 @@ def check(plan: dict | None) -> list[str]:
         problems.append(f'step id "{dup}" is used {ids.count(dup)} times: ids must be unique')
     for step in steps:
         name = f'step "{step["id"]}"'
-        if not step["files"]:
-            problems.append(f"{name} lists no files: name every file it will change")
+        if not step["files"] and step.get("changes", "files") == "files":
+            problems.append(
+                f'{name} lists no files: name every file it will change (a step that only '
+                'checks says "changes": "none")'
+            )
         if not step["validation"].strip():
             problems.append(f"{name} has no validation command: add the command that proves it")
         if len(step["files"]) > MAX_FILES:

@@ -237,6 +237,8 @@ def advance(as_json: bool) -> None:
         runstate.crashpoint("advance-state-written")
         if store.is_final(run.state):
             report.write_all(run)
+    elif step.record is not None:
+        runstate.update(run, step.record)
     failed = not step.ok or run.state["status"] == "FAIL"
     if as_json:
         click.echo(
