@@ -51,6 +51,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -65,6 +66,7 @@ for _p in (str(HERE), str(TESTS), str(TESTS / "e2e"), str(REPO / "tools")):
 
 import corpus  # noqa: E402
 import runstate  # noqa: E402
+from cc_pack_hooks import runtime as product_runtime  # noqa: E402  (how hooks write the state)
 from cc_pack_hooks import sandbox as product_sandbox  # noqa: E402  (scratch dir and ticket key)
 from corpus import ALWAYS_WRITABLE, PROTECTED, SCENARIOS, SCOPE, SESSION, Case  # noqa: E402
 
@@ -181,8 +183,10 @@ def case_path(root: Path) -> str:
     return f"{root / 'stubs'}:{venv_bin}:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"
 
 
-def build_base(root: Path) -> Path:
-    """The scenario-independent template: <root>/{proj,outside,home,scratch,stubs}."""
+def build_base(root: Path, mode: str) -> Path:
+    """The scenario-independent template: <root>/{proj,outside,home,scratch,stubs}. In
+    nosandbox mode the project configures ``scope.sandbox: off`` (as on a machine without
+    bubblewrap, the guard's analysis is the boundary)."""
     proj, home = root / "proj", root / "home"
     for d in ("proj", "outside", "home", "scratch", "stubs"):
         (root / d).mkdir(parents=True)
@@ -214,8 +218,12 @@ def build_base(root: Path) -> Path:
         raise RuntimeError(f"cc-pack init failed: {init.stdout}\n{init.stderr}")
     with (proj / ".gitignore").open("a") as fh:
         fh.write(GITIGNORE_EXTRA)
+    if mode == "nosandbox":
+        with (proj / ".claude" / "cc-pack.yaml").open("a") as fh:
+            fh.write("scope:\n  sandbox: \"off\"\n")  # unquoted, YAML reads off as false
     _git(proj, "add", "-A", env=env)
     _git(proj, "commit", "-qm", "install cc-pack", env=env)
+    _git(proj, "gc", "-q", env=env)  # packed objects: a few files to copy per case, not 180
     # compile the config once (every cc-pack command would, inside the first case otherwise)
     subprocess.run(
         [sys.executable, "-m", "cc_pack", "run", "status"],
@@ -248,14 +256,16 @@ def hook_python(proj: Path) -> str:
     return "python3"
 
 
-def state_for(scenario: str, sandboxed: bool) -> dict | None:
+def state_for(scenario: str, sandboxed: bool, proj: Path) -> dict | None:
     phase = SCENARIOS[scenario]["phase"]
     if phase is None:
         return None
+    compiled = json.loads((proj / ".claude" / "cc-pack" / "config.json").read_text())["config"]
     return runstate.state(
         phase=phase,
         scope=list(SCOPE),
         sandbox=sandboxed,
+        config=compiled,  # what `run start` snapshots
         run_id=RUN_ID,
         session_id=SESSION,
     )
@@ -276,13 +286,13 @@ def index_signature(proj: Path) -> str:
 
 
 def build_templates(workdir: Path, mode: str, scenarios) -> dict[str, Path]:
-    base = build_base(workdir / "tpl-base")
+    base = build_base(workdir / "tpl-base", mode)
     out = {}
     for name in sorted(scenarios):
         dest = workdir / f"tpl-{name}"
         subprocess.run(["cp", "-a", str(base), str(dest)], check=True)
         proj = dest / "proj"
-        state = state_for(name, mode == "sandbox")
+        state = state_for(name, mode == "sandbox", proj)
         if state is not None:
             from cc_pack import gitchanges  # what `run start` records: the work already there
 
@@ -469,6 +479,11 @@ class World:
         self.case = case
         self.proj = proj
         self.state_before = _state_meaning(state_before)
+        self.state_text_before = state_before
+        try:
+            self.rev_before = int(json.loads(state_before or "{}").get("rev", 0))
+        except (ValueError, TypeError, AttributeError):
+            self.rev_before = 0
         self.index_before = index_before
         self._index_after: str | None = None
 
@@ -493,6 +508,16 @@ class World:
             try:
                 text = (self.proj.parent / key).read_text()
             except OSError:
+                return False
+            if text == self.state_text_before:
+                return True  # state.prev.json: the hooks keep the previous version
+            # a hook's write: the product's own serialisation, one more rev, same meaning
+            try:
+                doc = json.loads(text)
+                rev = int(doc.get("rev", 0))
+            except (ValueError, TypeError, AttributeError):
+                return False
+            if text != product_runtime.dumps(doc) + "\n" or rev <= self.rev_before:
                 return False
             return _state_meaning(text) == self.state_before != None  # noqa: E711
         if key == LOCK_KEY:
@@ -657,18 +682,28 @@ def _run_hook(argv, timeout, event: dict, env: dict, cwd: Path) -> Hook:
     return hook
 
 
-def pre_tool_use(case, proj, cwd, home, env, command: str, tool_use_id: str) -> Hook:
-    argv, timeout = registered(proj, "PreToolUse", "Bash", "scope_guard")
+def hooks_of(proj: Path) -> dict:
+    """The registrations Claude Code read at session start (it keeps that snapshot: a settings
+    file changed by a command does not change which hooks run in this session)."""
+    return {
+        "PreToolUse": registered(proj, "PreToolUse", "Bash", "scope_guard"),
+        "PostToolUse": registered(proj, "PostToolUse", "Bash", "bash_audit"),
+        "PostToolUseFailure": registered(proj, "PostToolUseFailure", "Bash", "bash_audit"),
+    }
+
+
+def pre_tool_use(case, regs, proj, cwd, home, env, command: str, tool_use_id: str) -> Hook:
+    argv, timeout = regs["PreToolUse"]
     event = _event_base(case, proj, cwd, home, tool_use_id)
     event["hook_event_name"] = "PreToolUse"
     event["tool_input"] = {"command": command, "description": f"red team {case.id}"}
     return _run_hook(argv, timeout, event, env, cwd)
 
 
-def post_tool_use(case, proj, cwd, home, env, command: str, tool_use_id: str, ex) -> Hook:
+def post_tool_use(case, regs, proj, cwd, home, env, command: str, tool_use_id: str, ex) -> Hook:
     failed = ex.rc != 0
     name = "PostToolUseFailure" if failed else "PostToolUse"
-    argv, timeout = registered(proj, name, "Bash", "bash_audit")
+    argv, timeout = regs[name]
     event = _event_base(case, proj, cwd, home, tool_use_id)
     event["hook_event_name"] = name
     event["tool_input"] = {"command": command, "description": f"red team {case.id}"}
@@ -726,15 +761,24 @@ def execute(command: str, cwd: Path, env: dict, out_dir: Path, prefix: str | Non
             stderr=err,
             start_new_session=True,
         )
-        try:
-            rc: int | str = proc.wait(timeout=EXEC_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            rc = "timeout"
+        # a blocking wait (Popen.wait(timeout) polls with sleeps) and a timer for the timeout
+        timed_out = []
+
+        def _expire() -> None:
+            timed_out.append(True)
             try:
                 os.killpg(proc.pid, signal.SIGKILL)
             except OSError:
                 pass
-            proc.wait()
+
+        timer = threading.Timer(EXEC_TIMEOUT, _expire)
+        timer.start()
+        try:
+            rc: int | str = proc.wait()
+        finally:
+            timer.cancel()
+        if timed_out:
+            rc = "timeout"
     ms = (time.perf_counter() - started) * 1000
     text = out_path.read_bytes()[-4000:].decode(errors="replace")
     etext = err_path.read_bytes()[-4000:].decode(errors="replace")
@@ -822,6 +866,20 @@ def _next_cwd(proj: Path, cwd_file: Path, current: Path) -> Path:
     return proj
 
 
+_TEMPLATE_SNAPSHOTS: dict[str, dict] = {}
+
+
+def _template_snapshot(template: Path, cdir: Path) -> dict:
+    """The snapshot of a fresh copy: ``cp -a`` keeps modes, owners, mtimes, links and link
+    counts, so the template's snapshot is the copy's (computed once per worker)."""
+    key = str(template)
+    if key not in _TEMPLATE_SNAPSHOTS:
+        roots = {"proj": template / "proj", "outside": template / "outside"}
+        roots.update(home=template / "home", scratch=template / "scratch")
+        _TEMPLATE_SNAPSHOTS[key] = snapshot(roots)
+    return dict(_TEMPLATE_SNAPSHOTS[key])
+
+
 def run_case(args: tuple) -> Result:
     case, template, workdir, mode, guarded = args
     started = time.monotonic()
@@ -840,6 +898,7 @@ def run_case(args: tuple) -> Result:
         prefix = str(proj / ".claude" / "hooks" / "cc-pack" / "bash-sandbox")
         local_path.write_text(text.replace(json.dumps(old), json.dumps(prefix)))
         env, hook_env = case_env(cdir, mode, prefix)
+        regs = hooks_of(proj)
         scratches = [product_sandbox.scratch_dir(str(proj), r) for r in (RUN_ID, None)]
         cwd_file = cdir / "cwdfile"
         cwd_file.write_text("")
@@ -849,7 +908,9 @@ def run_case(args: tuple) -> Result:
         state_path = proj / ".claude" / "cc-pack" / "runs" / RUN_ID / "state.json"
         state_before = state_path.read_text() if state_path.exists() else None
         world = World(case, proj, state_before, (template / "index.sig").read_text())
-        before = snapshot(roots)
+        before = _template_snapshot(template, cdir)
+        before.update(snapshot({"xtmp": xtmp, "cwdfile": cwd_file}))
+        before["proj/.claude/settings.local.json"] = _entry(str(local_path))
         result = Result(case.id, case.cls, case.scenario, case.legit, "harmless")
         denied = False
         cwd = proj / case.cwd if case.cwd else proj
@@ -857,7 +918,7 @@ def run_case(args: tuple) -> Result:
             command = fill(raw, cdir, xtmp)
             tool_use_id = f"toolu_01RedTeam{step:02d}{hashlib.md5(case.key.encode()).hexdigest()[:12]}"
             if guarded:
-                hook = pre_tool_use(case, proj, cwd, home, hook_env, command, tool_use_id)
+                hook = pre_tool_use(case, regs, proj, cwd, home, hook_env, command, tool_use_id)
                 result.hooks.append(hook)
                 if hook.decision in ("deny", "ask", "block"):
                     denied = True
@@ -868,7 +929,7 @@ def run_case(args: tuple) -> Result:
             result.execs.append(ex)
             if guarded:
                 result.audits.append(
-                    post_tool_use(case, proj, cwd, home, hook_env, command, tool_use_id, ex)
+                    post_tool_use(case, regs, proj, cwd, home, hook_env, command, tool_use_id, ex)
                 )
         result.killed = settle_and_kill(SETTLE)
         after = snapshot(roots)
