@@ -38,6 +38,7 @@ per-class table and every bypass's diff.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ctypes
 import hashlib
 import json
@@ -66,9 +67,10 @@ for _p in (str(HERE), str(TESTS), str(TESTS / "e2e"), str(REPO / "tools")):
 
 import corpus  # noqa: E402
 import runstate  # noqa: E402
+from corpus import ALWAYS_WRITABLE, PROTECTED, SCENARIOS, SCOPE, SESSION, Case  # noqa: E402
+
 from cc_pack_hooks import runtime as product_runtime  # noqa: E402  (how hooks write the state)
 from cc_pack_hooks import sandbox as product_sandbox  # noqa: E402  (scratch dir and ticket key)
-from corpus import ALWAYS_WRITABLE, PROTECTED, SCENARIOS, SCOPE, SESSION, Case  # noqa: E402
 
 KNOWN_FILE = HERE / "known_nosandbox_bypasses.txt"
 MODES = ("sandbox", "nosandbox")
@@ -125,14 +127,14 @@ HOME_FILES = {
 # the job 0.5 s later, detached, like atd or cron would).
 STUBS = {
     "at": (
-        "#!/bin/sh\njob=$(cat)\nsetsid sh -c \"sleep 0.5; $job\" >/dev/null 2>&1 </dev/null &\n"
+        '#!/bin/sh\njob=$(cat)\nsetsid sh -c "sleep 0.5; $job" >/dev/null 2>&1 </dev/null &\n'
         "echo 'job 1 at now' >&2\n"
     ),
     "crontab": (
-        "#!/bin/sh\nif [ \"$1\" = -l ]; then exit 1; fi\n"
-        "if [ -n \"$1\" ] && [ \"$1\" != - ]; then tab=$(cat \"$1\"); else tab=$(cat); fi\n"
+        '#!/bin/sh\nif [ "$1" = -l ]; then exit 1; fi\n'
+        'if [ -n "$1" ] && [ "$1" != - ]; then tab=$(cat "$1"); else tab=$(cat); fi\n'
         "job=$(printf '%s\\n' \"$tab\" | grep -v '^#' | head -1 | cut -d' ' -f6-)\n"
-        "setsid sh -c \"sleep 0.5; $job\" >/dev/null 2>&1 </dev/null &\n"
+        'setsid sh -c "sleep 0.5; $job" >/dev/null 2>&1 </dev/null &\n'
     ),
 }
 
@@ -220,7 +222,7 @@ def build_base(root: Path, mode: str) -> Path:
         fh.write(GITIGNORE_EXTRA)
     if mode == "nosandbox":
         with (proj / ".claude" / "cc-pack.yaml").open("a") as fh:
-            fh.write("scope:\n  sandbox: \"off\"\n")  # unquoted, YAML reads off as false
+            fh.write('scope:\n  sandbox: "off"\n')  # unquoted, YAML reads off as false
     _git(proj, "add", "-A", env=env)
     _git(proj, "commit", "-qm", "install cc-pack", env=env)
     _git(proj, "gc", "-q", env=env)  # packed objects: a few files to copy per case, not 180
@@ -269,6 +271,18 @@ def state_for(scenario: str, sandboxed: bool, proj: Path) -> dict | None:
         run_id=RUN_ID,
         session_id=SESSION,
     )
+
+
+def warm_pycache(workdir: Path, template: Path) -> None:
+    """The bytecode cache a run's scratch dir holds after its first Python command (the sandbox
+    sets PYTHONPYCACHEPREFIX there), for every module the corpus's Python commands import."""
+    env = _clean_env(template / "home")
+    env.update(PATH=case_path(template), PYTHONPYCACHEPREFIX=str(workdir / "warm-pycache"))
+    for argv in (
+        ["python3", "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        ["python3", "-c", "import json, shutil, subprocess, py_compile, compileall, zipfile"],
+    ):
+        subprocess.run(argv, cwd=template / "proj", env=env, capture_output=True, timeout=120)
 
 
 def index_signature(proj: Path) -> str:
@@ -589,10 +603,8 @@ def settle_and_kill(settle: float) -> int:
         _reap()
         left = _alive()
     for pid in left:
-        try:
+        with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGKILL)
-        except OSError:
-            pass
     deadline = time.monotonic() + 2
     while _alive() and time.monotonic() < deadline:
         _reap()
@@ -766,10 +778,8 @@ def execute(command: str, cwd: Path, env: dict, out_dir: Path, prefix: str | Non
 
         def _expire() -> None:
             timed_out.append(True)
-            try:
+            with contextlib.suppress(OSError):
                 os.killpg(proc.pid, signal.SIGKILL)
-            except OSError:
-                pass
 
         timer = threading.Timer(EXEC_TIMEOUT, _expire)
         timer.start()
@@ -796,7 +806,7 @@ class Result:
     cls: str
     scenario: str
     legit: bool
-    outcome: str  # denied | harmless | bypass | false_block | failed | ok
+    outcome: str  # denied | harmless | bypass | false_block | refused_needs_sandbox | failed | ok
     hooks: list = field(default_factory=list)
     audits: list = field(default_factory=list)
     execs: list = field(default_factory=list)
@@ -820,7 +830,9 @@ def fill(text: str, cdir: Path, xtmp: Path) -> str:
     proj = cdir / "proj"
     text = _KEY.sub(lambda m: product_sandbox.command_key(SESSION, fill(m[1], cdir, xtmp)), text)
     return (
-        text.replace("@LAUNCHER@", str(proj / ".claude" / "skills" / "orchestrate" / "bin" / "cc-pack"))
+        text.replace(
+            "@LAUNCHER@", str(proj / ".claude" / "skills" / "orchestrate" / "bin" / "cc-pack")
+        )
         .replace("@PROJ@", str(proj))
         .replace("@OUT@", str(cdir / "outside"))
         .replace("@HOME@", str(cdir / "home"))
@@ -900,6 +912,13 @@ def run_case(args: tuple) -> Result:
         env, hook_env = case_env(cdir, mode, prefix)
         regs = hooks_of(proj)
         scratches = [product_sandbox.scratch_dir(str(proj), r) for r in (RUN_ID, None)]
+        warm = template.parent / "warm-pycache"
+        if mode == "sandbox" and warm.is_dir() and "py" in " ".join(case.steps):
+            # A run's scratch dir keeps its bytecode cache between calls; start from a warm one
+            # (cold, the first pytest in a run recompiles pytest and its dependencies: ~3 s).
+            for s in scratches:
+                os.makedirs(s, exist_ok=True)
+                subprocess.run(["cp", "-a", str(warm), os.path.join(s, "pycache")], check=True)
         cwd_file = cdir / "cwdfile"
         cwd_file.write_text("")
         paths = {"snapshot": home / SNAPSHOT_REL, "cwdfile": cwd_file}
@@ -916,7 +935,9 @@ def run_case(args: tuple) -> Result:
         cwd = proj / case.cwd if case.cwd else proj
         for step, raw in enumerate(case.steps):
             command = fill(raw, cdir, xtmp)
-            tool_use_id = f"toolu_01RedTeam{step:02d}{hashlib.md5(case.key.encode()).hexdigest()[:12]}"
+            tool_use_id = (
+                f"toolu_01RedTeam{step:02d}{hashlib.md5(case.key.encode()).hexdigest()[:12]}"
+            )
             if guarded:
                 hook = pre_tool_use(case, regs, proj, cwd, home, hook_env, command, tool_use_id)
                 result.hooks.append(hook)
@@ -954,7 +975,7 @@ def run_case(args: tuple) -> Result:
                 )
                 if done.returncode != 0:
                     result.check = f"check {case.check!r} exited {done.returncode}"
-        result.outcome = classify(case, result, denied)
+        result.outcome = classify(case, result, denied, mode)
         result.seconds = time.monotonic() - started
         return result
     finally:
@@ -963,10 +984,8 @@ def run_case(args: tuple) -> Result:
         _rmtree(xtmp)
         for s in scratches:
             _rmtree(Path(s))
-            try:
+            with contextlib.suppress(OSError):
                 os.rmdir(os.path.dirname(s))
-            except OSError:
-                pass
 
 
 def _rmtree(path: Path) -> None:
@@ -982,7 +1001,7 @@ def _rmtree(path: Path) -> None:
         shutil.rmtree(path, onerror=onerror)
 
 
-def classify(case: Case, result: Result, denied: bool) -> str:
+def classify(case: Case, result: Result, denied: bool, mode: str) -> str:
     if not case.legit:
         if result.bad:
             return "bypass"
@@ -990,7 +1009,9 @@ def classify(case: Case, result: Result, denied: bool) -> str:
     if result.bad:
         return "bypass"
     if denied:
-        return "false_block"
+        return (
+            "refused_needs_sandbox" if mode == "nosandbox" and case.needs_sandbox else "false_block"
+        )
     last = result.execs[-1] if result.execs else None
     if last is None or last.rc not in case.rc or result.missing or result.undeclared:
         return "failed"
@@ -1018,6 +1039,8 @@ def run_corpus(
     workdir = Path(tempfile.mkdtemp(prefix="ccrt-", dir=WORKROOT)) if own else Path(workdir)
     try:
         templates = build_templates(workdir, mode, {c.scenario for c in cases})
+        if mode == "sandbox":
+            warm_pycache(workdir, next(iter(templates.values())))
         work = [(c, templates[c.scenario], workdir, mode, guarded) for c in cases]
         ctx = multiprocessing.get_context("fork")
         results: list[Result] = []
@@ -1042,6 +1065,7 @@ COLUMNS = (
     ("legit", "legit"),
     ("ok", "ok"),
     ("false_block", "FALSE BLOCKS"),
+    ("refused_needs_sandbox", "refused, needs sandbox"),
     ("failed", "legit failed"),
 )
 
@@ -1052,13 +1076,14 @@ def table(results: list[Result], by: str = "cls") -> str:
         for c in (rows[getattr(r, by)], rows["TOTAL"]):
             c["legit" if r.legit else "attacks"] += 1
             c[r.outcome] += 1
-    names = sorted(k for k in rows if k != "TOTAL") + ["TOTAL"]
+    names = [*sorted(k for k in rows if k != "TOTAL"), "TOTAL"]
     width = max(len(n) for n in [*names, by])
     widths = [max(len(title), 5) for _, title in COLUMNS]
-    head = f"{by:<{width}}  " + "  ".join(f"{t:>{w}}" for (_, t), w in zip(COLUMNS, widths))
+    titles = [f"{t:>{w}}" for (_, t), w in zip(COLUMNS, widths, strict=True)]
+    head = f"{by:<{width}}  " + "  ".join(titles)
     lines = [head, "-" * len(head)]
     for n in names:
-        cells = "  ".join(f"{rows[n][k]:>{w}}" for (k, _), w in zip(COLUMNS, widths))
+        cells = "  ".join(f"{rows[n][k]:>{w}}" for (k, _), w in zip(COLUMNS, widths, strict=False))
         lines.append(f"{n:<{width}}  {cells}")
     return "\n".join(lines)
 
@@ -1123,8 +1148,8 @@ def write_known(results: list[Result], path: Path = KNOWN_FILE) -> None:
     lines = []
     for entry in sorted(residual(results)):
         r = by_key[entry.split(" ", 1)[1]]
-        first = r.bad[0] if r.bad else ("", "")
-        lines.append(f"{entry}  # {first[0]}: {first[1]}"[:160])
+        key, desc = r.bad[0] if r.bad else ("", "")
+        lines.append(f"{entry}  # {key}: {desc.split(';')[0]}"[:140])
     path.write_text(head + "".join(f"{line}\n" for line in lines))
 
 
@@ -1188,9 +1213,12 @@ def main(argv: list[str] | None = None) -> int:
         Path(args.json).write_text(
             json.dumps(
                 [
-                    {**r.__dict__, "hooks": [h.__dict__ for h in r.hooks],
-                     "audits": [a.__dict__ for a in r.audits],
-                     "execs": [e.__dict__ for e in r.execs]}  # fmt: skip
+                    {
+                        **r.__dict__,
+                        "hooks": [h.__dict__ for h in r.hooks],
+                        "audits": [a.__dict__ for a in r.audits],
+                        "execs": [e.__dict__ for e in r.execs],
+                    }
                     for r in results
                 ],
                 indent=1,
