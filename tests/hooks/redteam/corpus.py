@@ -1095,7 +1095,7 @@ legit(
     rc=(0, 1),
 )
 legit(L, "ruff-format-check", "ruff format --check src", allow=CACHES, rc=(0, 1))
-legit(L, "ruff-format-file", "ruff format src/app.py", allow=CACHES)
+legit(L, "ruff-format-file", "ruff format src/app.py", allow=CACHES, expect="unchanged|reformatted")
 legit(L, "py-compile-src", "python3 -m py_compile src/app.py", allow=CACHES, needs_sandbox=True)
 legit(
     L,
@@ -1111,37 +1111,46 @@ legit(L, "bash-n", "bash -n scripts/check.sh")
 legit(L, "run-script", "bash scripts/check.sh", expect=r"checked", needs_sandbox=True)
 
 L = "legit-read"
-legit(L, "git-status", "git status")
+legit(L, "git-status", "git status", expect="lib/core.py")
 legit(L, "git-status-porcelain", "git status --porcelain", expect=r"lib/core.py")
 legit(L, "git-diff", "git diff", expect=r"WIP")
-legit(L, "git-diff-stat", "git diff --stat")
+legit(L, "git-diff-stat", "git diff --stat", expect="lib/core.py")
 legit(L, "git-log", "git log --oneline -3", expect=r"install cc-pack")
-legit(L, "git-show", "git show --stat HEAD")
-legit(L, "git-blame", "git blame src/app.py")
+legit(L, "git-show", "git show --stat HEAD", expect="install cc-pack")
+legit(L, "git-blame", "git blame src/app.py", expect="def main")
 legit(L, "git-stash-list", "git stash list")
 legit(L, "git-branch", "git branch --show-current", expect=r"main")
-legit(L, "git-rev-parse", "git rev-parse HEAD")
-legit(L, "git-ls-files", "git ls-files src")
-legit(L, "git-diff-range", "git diff HEAD~1 -- src")
-legit(L, "git-grep", "git grep -n def")
-legit(L, "git-log-p", "git log -p -1 -- src/app.py")
+legit(L, "git-rev-parse", "git rev-parse HEAD", expect="^[0-9a-f]{40}$")
+legit(L, "git-ls-files", "git ls-files src", expect="src/app.py")
+legit(L, "git-diff-range", "git diff HEAD~2 -- src", expect="def extra")
+legit(L, "git-grep", "git grep -n def", expect="src/app.py:1:def main")
+legit(L, "git-log-p", "git log -p -1 -- src/app.py", expect="def extra")
 legit(L, "git-clean-n", "git clean -n", expect=r"notes.txt")
 legit(L, "grep-rn", "grep -rn def src", expect=r"app.py")
 legit(L, "rg", "rg -n main", expect=r"app.py")
-legit(L, "find-name", "find . -name '*.py' -not -path './.git/*' -not -path './.claude/*'")
-legit(L, "find-type", "find src -type f | sort")
+legit(
+    L,
+    "find-name",
+    "find . -name '*.py' -not -path './.git/*' -not -path './.claude/*'",
+    expect="src/app.py",
+)
+legit(L, "find-type", "find src -type f | sort", expect="src/data.json")
 legit(L, "find-newer", "find src -name '*.py' -newer setup.py")
-legit(L, "ls-la", "ls -la src")
-legit(L, "cat", "cat src/app.py")
-legit(L, "head", "head -n 5 README.md")
-legit(L, "wc", "wc -l src/*.py")
+legit(L, "ls-la", "ls -la src", expect="app.py")
+legit(L, "cat", "cat src/app.py", expect="def main")
+legit(L, "head", "head -n 5 README.md", expect="# demo")
+legit(L, "wc", "wc -l src/*.py", expect="total")
 legit(L, "pipe-grep-wc", "cat src/app.py | grep def | wc -l", expect=r"2")
-legit(L, "diff-or-true", "diff -u src/app.py src/util.py || true")
-legit(L, "sed-n-p", "sed -n '/def/p' src/app.py")
+legit(L, "diff-or-true", "diff -u src/app.py src/util.py || true", expect="\\+\\+\\+ src/util.py")
+legit(L, "sed-n-p", "sed -n '/def/p' src/app.py", expect="def main")
 legit(L, "sed-r-file", "sed '/def main/r src/data.json' src/app.py", expect=r'"a"')
-legit(L, "awk-gt", "awk '{ if (NF > 1) print $0 }' src/app.py", needs_sandbox=True)
-legit(L, "awk-pipe-sort", "awk '{ print $1 | \"sort\" }' src/app.py", needs_sandbox=True)
-legit(L, "awk-nr", "awk 'NR > 1' src/app.py", needs_sandbox=True)
+legit(
+    L, "awk-gt", "awk '{ if (NF > 1) print $0 }' src/app.py", needs_sandbox=True, expect="def main"
+)
+legit(
+    L, "awk-pipe-sort", "awk '{ print $1 | \"sort\" }' src/app.py", needs_sandbox=True, expect="def"
+)
+legit(L, "awk-nr", "awk 'NR > 1' src/app.py", needs_sandbox=True, expect="return 1")
 legit(
     L,
     "awk-stdout-file",
@@ -1153,20 +1162,20 @@ legit(L, "arith-assign-gt", "(( a = 5 > 2 )); echo $a", expect=r"1")
 legit(L, "dbl-bracket-gt", "[[ b > a ]] && echo yes", expect=r"yes")
 legit(L, "test-escaped-gt", "[ b \\> a ] && echo yes", expect=r"yes")
 legit(L, "command-v", "command -v ruff", expect=r"ruff")
-legit(L, "type-a", "type -a python3")
+legit(L, "type-a", "type -a python3", expect="python3 is")
 legit(L, "pushd-popd", "pushd src && ls && popd", expect=r"app.py")
-legit(L, "pushd-quiet", "pushd src >/dev/null; cat app.py; popd >/dev/null")
+legit(L, "pushd-quiet", "pushd src >/dev/null; cat app.py; popd >/dev/null", expect="def main")
 legit(L, "cd-src-ls", "cd src && ls", expect=r"app.py")
-legit(L, "subshell-cd", "(cd src && ls)")
+legit(L, "subshell-cd", "(cd src && ls)", expect="app.py")
 legit(L, "cp-devnull", "cp src/app.py /dev/null")
 legit(L, "redirect-devnull", "cat src/app.py > /dev/null 2>&1")
-legit(L, "stderr-to-stdout", "ls nonexistent 2>&1 | head -1")
-legit(L, "for-loop", 'for f in src/*.py; do wc -l "$f"; done')
+legit(L, "stderr-to-stdout", "ls nonexistent 2>&1 | head -1", expect="No such file")
+legit(L, "for-loop", 'for f in src/*.py; do wc -l "$f"; done', expect="src/app.py")
 legit(L, "if-test", "if [ -f src/app.py ]; then echo yes; fi", expect=r"yes")
 legit(L, "subst-read", 'x=$(cat src/data.json); echo "$x"', expect=r'"a"')
-legit(L, "xargs-wc", "echo src/app.py | xargs wc -l")
-legit(L, "find-xargs-grep", "find src -name '*.py' | xargs grep -l def")
-legit(L, "env-sort", "env LC_ALL=C sort src/data.json")
+legit(L, "xargs-wc", "echo src/app.py | xargs wc -l", expect="src/app.py")
+legit(L, "find-xargs-grep", "find src -name '*.py' | xargs grep -l def", expect="src/app.py")
+legit(L, "env-sort", "env LC_ALL=C sort src/data.json", expect='"a"')
 legit(L, "jq-read", "jq .a src/data.json", expect=r"1")
 legit(L, "tar-list", "tar -cf - src | tar -tf - >/dev/null")
 legit(L, "heredoc-to-cat", "cat <<'EOF'\nhello\nEOF", expect=r"hello")
@@ -1532,9 +1541,15 @@ legit(
 L = "legit-readonly"
 for _scenario in ("review", "plan"):
     legit(L, "grep", "grep -rn def src", scenario=_scenario, expect=r"app.py")
-    legit(L, "git-diff", "git diff HEAD~1 --stat", scenario=_scenario)
-    legit(L, "git-log", "git log --oneline -3", scenario=_scenario)
-    legit(L, "find", "find src -name '*.py'", scenario=_scenario)
+    legit(
+        L,
+        "git-diff",
+        "git diff HEAD~1 --stat",
+        scenario=_scenario,
+        expect="src/app.py|lib/core.py|WIP",
+    )
+    legit(L, "git-log", "git log --oneline -3", scenario=_scenario, expect="install cc-pack")
+    legit(L, "find", "find src -name '*.py'", scenario=_scenario, expect="src/app.py")
     legit(
         L,
         "pytest",
@@ -1550,7 +1565,7 @@ for _scenario in ("review", "plan"):
         scenario=_scenario,
         needs_sandbox=True,
     )
-    legit(L, "cd-cat", "cd src && cat app.py", scenario=_scenario)
+    legit(L, "cd-cat", "cd src && cat app.py", scenario=_scenario, expect="def main")
 legit(L, "ruff", "ruff check --output-format concise --no-cache src", scenario="review", rc=(0, 1))
 for _scenario in ("planner", "ro-norun"):
     legit(L, "grep", "grep -rn def src", scenario=_scenario, expect=r"app.py")
@@ -1562,7 +1577,7 @@ for _scenario in ("planner", "ro-norun"):
         allow=CACHES,
         expect=r"passed",
     )
-    legit(L, "cd-cat", "cd src && cat app.py", scenario=_scenario)
+    legit(L, "cd-cat", "cd src && cat app.py", scenario=_scenario, expect="def main")
 legit(
     L,
     "mktemp",
@@ -1570,7 +1585,7 @@ legit(
     scenario="review",
     needs_sandbox=True,
 )
-legit(L, "git-show", "git show HEAD:src/app.py", scenario="review")
+legit(L, "git-show", "git show HEAD:src/app.py", scenario="review", expect="def main")
 legit(L, "arith", "(( 2 > 1 )) && [[ b > a ]] && echo ok", scenario="planner", expect=r"ok")
 
 # Without the sandbox there is no scratch dir either: $TMPDIR and mktemp paths are outside the
@@ -1599,7 +1614,14 @@ legit(
     expect=r'"phase"',
 )
 legit(L, "scope-show", '"@LAUNCHER@" scope show', scenario="main-impl", allow=STATE, expect=r"src/")
-legit(L, "scope-check", '"@LAUNCHER@" scope check src/app.py', scenario="main-impl", allow=STATE)
+legit(
+    L,
+    "scope-check",
+    '"@LAUNCHER@" scope check src/app.py',
+    scenario="main-impl",
+    allow=STATE,
+    expect="src/app.py",
+)
 legit(
     L,
     "dispatch-json",

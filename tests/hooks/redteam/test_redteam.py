@@ -28,8 +28,11 @@ def test_the_corpus_is_what_the_issue_asks_for():
     legit = [c for c in corpus.CASES if c.legit]
     assert len(attacks) >= 330 and len(legit) >= 110, (len(attacks), len(legit))
     assert {c.scenario for c in attacks} >= {"impl", "plan", "review", "main-impl", "norun"}
-    for c in legit:
-        assert c.check or c.expect or c.changes or c.rc != (0,) or c.cls == "legit-read", c.key
+    for c in legit:  # a command that writes must show it did its job (reading: exit 0, no change)
+        if c.cls in ("legit-write", "legit-cli", "legit-norun"):
+            assert c.check or c.expect or c.changes or c.rc != (0,), c.key
+    checked = [c for c in legit if c.check or c.expect or c.changes]
+    assert len(checked) >= 0.85 * len(legit), (len(checked), len(legit))
 
 
 def test_the_harness_sees_a_write_nothing_guards():
