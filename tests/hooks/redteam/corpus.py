@@ -1463,7 +1463,11 @@ legit(
     L, "tmpdir-cp", 'cp src/app.py "$TMPDIR"/ && ls "$TMPDIR"', expect=r"app.py", needs_sandbox=True
 )
 legit(
-    L, "sort-o-tmpdir", 'sort src/data.json -o "$TMPDIR/s" && cat "$TMPDIR/s"', needs_sandbox=True
+    L,
+    "sort-o-tmpdir",
+    'sort src/data.json -o "$TMPDIR/s" && cat "$TMPDIR/s"',
+    expect='"a"',
+    needs_sandbox=True,
 )
 legit(
     L,
