@@ -1516,7 +1516,13 @@ legit(
     check="test -f src/a.txt",
     needs_sandbox=True,
 )
-legit(L, "find-delete-pyc", "find src -name '*.pyc' -delete", needs_sandbox=True)
+legit(
+    L,
+    "find-delete-pyc",
+    "touch src/stale.pyc && find src -name '*.pyc' -delete",
+    check="test ! -e src/stale.pyc",
+    needs_sandbox=True,
+)
 legit(
     L,
     "make-in-scope",
@@ -1735,9 +1741,10 @@ legit(
 )
 legit(
     L,
-    "edit-cc-pack-yaml-read",
+    "read-pack-config",
     "cat .claude/cc-pack.yaml >/dev/null && cat .claude/settings.json | head -3",
     scenario=N,
+    expect=r"hooks",
 )
 legit(L, "validate", "cc-pack validate .claude", scenario=N, allow=STATE, rc=(0, 1))
 legit(L, "pytest", "python3 -m pytest -q", scenario=N, allow=CACHES, expect=r"passed")
