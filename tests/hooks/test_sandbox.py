@@ -40,7 +40,7 @@ def confined(proj: Path, patterns: list[str], script: str) -> tuple[subprocess.C
     mounts = sandbox.Mounts(str(proj), patterns).plan()
     argv = sandbox.argv(str(proj), mounts, str(scratch), ["/bin/bash", "-c", script], str(proj))
     done = subprocess.run(argv, capture_output=True, text=True, timeout=30, check=False)
-    notes = sandbox.sweep(mounts, str(scratch / "quarantine"))
+    notes = sandbox.sweep(mounts, sandbox.quarantine_dir(str(proj), None))
     return done, [*mounts.notes, *notes], scratch
 
 
@@ -62,7 +62,8 @@ def test_in_scope_writes_land_and_everything_else_is_refused(proj: Path):
     assert (scratch / "tmp" / "t").read_text() == "t\n"
     assert not Path("/tmp/outside").exists() or Path("/tmp/outside").read_text() != "6\n"
     assert not (proj / "src/evil.py").exists()
-    assert (scratch / "quarantine" / "src" / "evil.py").read_text() == "evil\n"
+    (moved,) = Path(sandbox.quarantine_dir(str(proj), None)).glob("*/src/evil.py")
+    assert moved.read_text() == "evil\n"
     assert any("evil.py" in n and "outside the scope" in n for n in notes)
     assert oct((proj / "src").stat().st_mode & 0o777) != oct(0o700)
     assert "Read-only file system" in done.stderr
@@ -124,3 +125,23 @@ def test_windows_nul_is_normalised_like_claude_code_does():
     assert sandbox.command_key("s", "echo $x >nul") != sandbox.command_key(
         "s", "echo $x >/dev/null"
     )
+
+
+def test_a_partly_writable_directory_cannot_be_renamed_away(proj: Path):
+    """docs/ holds no scope file but src/ does: src/pkg/ (partly covered) is its own mount
+    point, so renaming it, and with it its read-only files, fails."""
+    confined(proj, ["src/pkg/new.py"], "mv src/pkg src/gone; mv src/pkg/mod.py src/m.py; true")
+    assert (proj / "src/pkg/mod.py").read_text() == "mod\n"
+
+
+def test_the_sweep_cannot_be_redirected_through_a_planted_link(proj: Path):
+    outside = proj.parent / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("secret\n")
+    quarantine = sandbox.quarantine_dir(str(proj), None)
+    # the quarantine sits in the state dir (read-only inside): a command cannot replace it
+    confined(proj, ["src/app.py"], (
+        f"rm -rf {quarantine}; ln -s {outside} {quarantine}; echo x > secret.txt; true"
+    ))  # fmt: skip
+    assert (outside / "secret.txt").read_text() == "secret\n"
+    assert not (proj / "secret.txt").exists()

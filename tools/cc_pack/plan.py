@@ -184,7 +184,7 @@ def check(plan: dict | None) -> list[str]:
         name = f'step "{step["id"]}"'
         if not step["files"] and step.get("changes", "files") == "files":
             problems.append(
-                f'{name} lists no files: name every file it will change (a step that only '
+                f"{name} lists no files: name every file it will change (a step that only "
                 'checks says "changes": "none")'
             )
         if not step["validation"].strip():

@@ -124,7 +124,7 @@ def confine(project: str, ticket: dict, string: str, cwd_file: str, shell: str) 
         return _refuse(f"bubblewrap did not start ({exc.strerror})")
     code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
     code = 128 - code if code < 0 else code
-    notes = sandbox.sweep(mounts, os.path.join(scratch, "quarantine"))
+    notes = sandbox.sweep(mounts, sandbox.quarantine_dir(project, ticket.get("run_id")))
     if mounts.notes or notes:
         sys.stderr.write("".join(f"cc-pack sandbox: {line}\n" for line in [*mounts.notes, *notes]))
     return code

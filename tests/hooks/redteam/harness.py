@@ -310,12 +310,18 @@ def build_templates(workdir: Path, mode: str, scenarios) -> dict[str, Path]:
         if state is not None:
             from cc_pack import gitchanges  # what `run start` records: the work already there
 
-            state["audit"]["baseline"] = gitchanges.baseline(proj)
+            base_commit = gitchanges.head(proj)
+            state["audit"]["baseline"] = gitchanges.baseline(proj, base_commit)
+            state["audit"]["base_commit"] = base_commit
             sdir = proj / ".claude" / "cc-pack"
             rdir = sdir / "runs" / RUN_ID
             rdir.mkdir(parents=True)
             (rdir / "state.json").write_text(json.dumps(state, indent=2) + "\n")
             (sdir / "active.json").write_text(json.dumps({"run_id": RUN_ID}) + "\n")
+            if mode != "sandbox":  # what `run start` snapshots where no sandbox applies
+                from cc_pack_hooks import treebase
+
+                treebase.save(str(rdir), str(proj))
         (dest / "index.sig").write_text(index_signature(proj))
         out[name] = dest
     return out
@@ -464,6 +470,12 @@ STATE_KEY = f"proj/.claude/cc-pack/runs/{RUN_ID}/state.json"
 PREV_KEY = f"proj/.claude/cc-pack/runs/{RUN_ID}/state.prev.json"
 LOCK_KEY = f"proj/.claude/cc-pack/runs/{RUN_ID}/.lock"
 TICKETS_KEY = "proj/.claude/cc-pack/tickets"
+# the sweep moves new out-of-scope names here (the sandbox keeps the run dir read-only, so
+# nothing but the sweep writes it): the name left the project, which is the rule working
+QUARANTINE_KEYS = (
+    f"proj/.claude/cc-pack/runs/{RUN_ID}/quarantine",
+    "proj/.claude/cc-pack/quarantine",
+)
 INDEX_KEY = "proj/.git/index"
 BOOKKEEPING = ("rev", "updated_at", "session_id")
 
@@ -534,6 +546,8 @@ class World:
             if text != product_runtime.dumps(doc) + "\n" or rev <= self.rev_before:
                 return False
             return _state_meaning(text) == self.state_before != None  # noqa: E711
+        if any(key == q or key.startswith(q + "/") for q in QUARANTINE_KEYS):
+            return entry is not None
         if key == LOCK_KEY:
             return entry is not None and entry[0] == "file" and entry[5] == "size=0"
         if key == TICKETS_KEY:

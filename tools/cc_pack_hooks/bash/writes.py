@@ -890,12 +890,14 @@ def _tar(cmd: Command, words: list[Word], result: Analysis) -> None:
         if t.startswith("--file="):
             v = Word()
             v.text = t[7:]
-            _target(result, cmd, "tar -f", v, False)
+            if v.text != "-":  # `-f -`: the archive goes to stdout
+                _target(result, cmd, "tar -f", v, False)
             return
         if (
             t == "--file" or (t.startswith("-") and t.endswith("f")) or (k == 1 and "f" in t)
         ) and k + 1 < len(words):
-            _target(result, cmd, "tar -f", words[k + 1], False)
+            if words[k + 1].text != "-":
+                _target(result, cmd, "tar -f", words[k + 1], False)
             return
 
 

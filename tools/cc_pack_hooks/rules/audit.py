@@ -50,8 +50,8 @@ def changed_paths(project: str, state: dict) -> list[str] | None:
 
 def _own_artifact(rel: str) -> bool:
     """Bytecode Python caches when the hooks themselves run (``python3 -S`` imports the pack's
-    modules), and the pack's installed hook dir: neither is the run's change."""
-    return rel.startswith(".claude/hooks/cc-pack/") or "__pycache__/" in f"/{rel}"
+    modules): not the run's change. The hook files themselves are reported like any other."""
+    return "__pycache__/" in f"/{rel}"
 
 
 def _signature(path: str) -> str:
