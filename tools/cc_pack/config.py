@@ -53,6 +53,15 @@ class Scope(_Strict):
     strict: bool = Field(
         True, description="without an OS sandbox, deny Bash that cannot be analysed"
     )
+
+    @field_validator("sandbox", mode="before")
+    @classmethod
+    def _yaml_off(cls, value):
+        # YAML 1.1 reads an unquoted `off` as false (and `on` as true)
+        if value is False:
+            return "off"
+        return "auto" if value is True else value
+
     sandbox: Literal["auto", "required", "off"] = Field(
         "auto",
         description="confine a run's Bash with bubblewrap: when available, always (refuse "
@@ -140,6 +149,37 @@ class Contract(_Strict):
     )
 
 
+class Plan(_Strict):
+    context_window: int = Field(
+        200_000, ge=1000, description="the implementer model's context window, in tokens"
+    )
+    context_share: float = Field(
+        0.6,
+        gt=0,
+        le=1,
+        description="a step's estimated context (its files, research, packet) must fit in this "
+        "share of the window",
+    )
+    validation_timeout: float = Field(600, gt=0, description="seconds per step validation")
+
+
+class Memory(_Strict):
+    path: str = Field(
+        ".claude/memory/decisions.md",
+        description="project-relative file a PASS run appends its decisions to",
+    )
+    budget_tokens: int = Field(
+        4000, gt=0, description="oldest entries are dropped past it; `cc-pack validate` warns"
+    )
+
+    @field_validator("path")
+    @classmethod
+    def _relative(cls, value: str) -> str:
+        if os.path.isabs(value) or ".." in Path(value).parts:
+            raise ValueError("must be a path inside the project (relative, no ..)")
+        return value
+
+
 class Validate(_Strict):
     select: list[str] = []
     ignore: list[str] = []
@@ -156,10 +196,19 @@ class Config(_Strict):
     lint: Lint = Field(default_factory=Lint)
     dispatch: Dispatch = Field(default_factory=Dispatch)
     contract: Contract = Field(default_factory=Contract)
+    plan: Plan = Field(default_factory=Plan)
+    memory: Memory | Literal[False] = Field(
+        default_factory=Memory, description="project memory of decisions; false turns it off"
+    )
     validate_: Validate = Field(default_factory=Validate, alias="validate")
     log: bool = Field(False, description="write the hook decision log")
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @field_validator("memory", mode="before")
+    @classmethod
+    def _memory_on(cls, value):
+        return {} if value is True else value
 
 
 def _line_of(node: yaml.Node | None, loc: tuple) -> int | None:

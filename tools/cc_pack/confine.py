@@ -1,5 +1,6 @@
 """The CLI's side of the OS sandbox: whether a run gets one (``decide``), and running the code the
-implementers wrote — step validations and the verify phase's test command — inside it (``argv``).
+implementers wrote inside it is ``cc_pack_hooks.sandbox.Confined`` (the hooks rerun step
+validations too).
 
 The hooks' side (tickets, mounts, the shell prefix) is ``cc_pack_hooks.sandbox``; this module
 only adds what needs the CLI: the configuration, the settings files, and the human-facing lines.
@@ -87,33 +88,6 @@ def decide(root: Path, mode: str) -> Decision:
             "Claude Code, then start the run again; or set scope.sandbox: off to run without it",
         )
     return Decision("bwrap", mode, None)
-
-
-class Confined:
-    """One program run inside the sandbox by the CLI: ``argv`` to start, ``finish()`` after it
-    ended (new out-of-scope names moved to quarantine), ``notes`` to show."""
-
-    def __init__(self, root: Path, inner: list[str], writable: list[str], run_id: str):
-        project = str(root)
-        # A bind mount needs its target: create the conventional, git-ignored output folders
-        # that do not exist yet (files such as .coverage are created in their folder, which the
-        # parent's bind already allows).
-        for rel in writable:
-            path = root / rel
-            if "*" not in rel and not path.exists() and not Path(rel).suffix:
-                path.mkdir(parents=True, exist_ok=True)
-        self.scratch = sandbox.scratch_dir(project, run_id)
-        sandbox.prepare_scratch(self.scratch)
-        patterns = [f"{p.rstrip('/')}/**" if (root / p).is_dir() else p for p in writable]
-        self.mounts = sandbox.Mounts(project, patterns).plan()
-        self.argv = sandbox.argv(
-            project, self.mounts, self.scratch, inner, project, env_mark=run_id
-        )
-        self.notes: list[str] = list(self.mounts.notes)
-
-    def finish(self) -> list[str]:
-        self.notes += sandbox.sweep(self.mounts, os.path.join(self.scratch, "quarantine"))
-        return self.notes
 
 
 READ_ONLY_HINT = "Read-only file system"

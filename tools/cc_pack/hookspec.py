@@ -91,8 +91,18 @@ HOOKS: tuple[HookSpec, ...] = (
         None,
         "contract_check.py",
         "contract",
+        300,
+        "reviewers must end with a valid findings contract, implementers with a return packet "
+        "that matches git and the validations cc-pack reruns; stores them in the run",
+    ),
+    HookSpec(
+        "SessionStart",
+        None,
+        "handoff_inject.py",
+        "handoff",
         30,
-        "reviewers must end with a valid findings contract; stores it in the run",
+        "a session that starts, resumes or is compacted while it drives a run is told where "
+        "the run stands (short handoff from the saved state, the full one's path)",
     ),
     HookSpec(
         "Stop",

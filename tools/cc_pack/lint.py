@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cc_pack import gitchanges
-from cc_pack.confine import Confined
 from cc_pack_hooks import globs
+from cc_pack_hooks.sandbox import Confined
 
 
 @dataclass

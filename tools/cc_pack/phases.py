@@ -15,11 +15,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from cc_pack import findings, gitchanges, lint, plan, scope, verify
+from cc_pack import findings, gitchanges, lint, plan, progress, scope, verify
 from cc_pack import steps as steps_mod
-from cc_pack.confine import Confined
 from cc_pack.state import Run, event, expect, fresh_approval, now
 from cc_pack_hooks import roles, store
+from cc_pack_hooks.sandbox import Confined
 
 RESEARCH_SECTIONS = ("Key files", "Risks", "Open questions")
 WAIT_FOR_HUMAN = (
@@ -332,13 +332,20 @@ def contract_status(run: Run) -> tuple[dict[str, bool], list[dict]]:
 
 
 def _loop_or_fail(run: Run, blockers: list[dict], why: str) -> Step:
-    """Back to implement with the fix list while iterations remain, else FAIL."""
+    """Back to implement with the fix list while iterations remain and the loop makes progress,
+    else FAIL. Fix items get ids (F1, F2…) an implementer's packet names (``fix: F1``)."""
     iteration, cap = run.state["iteration"], run.state["max_iterations"]
+    root = str(run.root)
+    seen = progress.snapshot(root, run.state, blockers)
+    previous = progress.stalled(root, run.state, blockers)
+    if previous is not None:
+        return _no_progress(run, blockers, previous, seen)
     if iteration < cap:
 
         def again(state: dict) -> None:
+            state.setdefault("iterations", []).append(seen)
             state["iteration"] = iteration + 1
-            state["fix_list"] = blockers
+            state["fix_list"] = [{**b, "id": f"F{n}"} for n, b in enumerate(blockers, 1)]
             state["dispatch"] = None
 
         return Step(
@@ -349,6 +356,7 @@ def _loop_or_fail(run: Run, blockers: list[dict], why: str) -> Step:
         )
 
     def fail(state: dict) -> None:
+        state.setdefault("iterations", []).append(seen)
         state["status"] = "FAIL"
         state["blockers"] = blockers
 
@@ -358,6 +366,52 @@ def _loop_or_fail(run: Run, blockers: list[dict], why: str) -> Step:
         message=f"{why} and the iteration cap ({cap}) is reached: the run FAILED; "
         "report.md lists the blockers with their evidence",
     )
+
+
+def _no_progress(run: Run, blockers: list[dict], previous: dict, seen: dict) -> Step:
+    """The same blockers as the last iteration on files nobody changed since: FAIL now, with
+    both iterations' evidence, instead of spending the remaining iterations."""
+    iteration = run.state["iteration"]
+    files = ", ".join(seen["files"]) or "(none)"
+    message = (
+        f"no progress: iteration {iteration} ends with the same {len(blockers)} blocker(s) as "
+        f"iteration {previous['iteration']}, and the files they point at ({files}) did not "
+        "change in between"
+    )
+
+    def fail(state: dict) -> None:
+        state.setdefault("iterations", []).append(seen)
+        state["status"] = "FAIL"
+        state["blockers"] = [
+            *blockers,
+            {
+                "severity": "HIGH",
+                "source": "no progress",
+                "file": None,
+                "line": None,
+                "message": message,
+                "evidence": _evidence(previous, seen),
+            },
+        ]
+        evidence = {"previous": previous, "current": seen}
+        add_failure(state, **{"class": "no progress", "message": message, "evidence": evidence})
+
+    return Step(
+        to="report",
+        change=_move(run, "report", fail, reason="no progress"),
+        message=f"{message}: the run FAILED early (report.md has both iterations' evidence)",
+    )
+
+
+def _evidence(previous: dict, current: dict) -> str:
+    lines = []
+    for record in (previous, current):
+        lines.append(f"iteration {record['iteration']}:")
+        for b in record["blockers"]:
+            where = f"{b['file']}:{b.get('line')}" if b.get("file") else "(no file)"
+            lines.append(f"  {b.get('severity', 'HIGH')} {where} {b.get('message', '')}")
+        lines += [f"  {path} sha1 {sig}" for path, sig in record["files"].items()]
+    return "\n".join(lines)
 
 
 def _contract_failed(run: Run, names: list[str]) -> Step:
@@ -568,8 +622,13 @@ def next_step(run: Run) -> str:
         )
     if state["status"] == "aborted":
         return "the run was aborted: start a new one with `cc-pack run start TASK`"
-    if phase in ("implement", "review", "verify") and state["approval"]["status"] == "rejected":
-        return "`cc-pack run advance` (the human rejected the plan: the run goes back to plan)"
+    if state["approval"]["status"] == "rejected" and phase != "plan":
+        feedback = state["approval"].get("feedback") or "(no feedback given)"
+        return (
+            f"the human rejected the plan with this feedback: {feedback!r}. `cc-pack run "
+            "advance` takes the run back to plan; revise the plan for that feedback and record "
+            f"it with {record_hint('plan')} (the plan gate refuses the rejected plan unchanged)"
+        )
     if phase == "research":
         if run.path("research.md").is_file():
             return "`cc-pack run advance`"
@@ -592,7 +651,7 @@ def next_step(run: Run) -> str:
             )
         return "`cc-pack run advance`"
     if phase == "approval":
-        if state["approval"]["status"] in ("approved", "rejected"):
+        if state["approval"]["status"] == "approved":
             return "`cc-pack run advance`"
         return WAIT_FOR_HUMAN
     if phase == "implement":

@@ -52,6 +52,11 @@ def build(run: Run) -> dict:
         "findings": aggregated["findings"],
         "reviewers": aggregated["reviewers"],
         "blockers": state["blockers"],
+        "steps": [
+            {k: step.get(k) for k in ("id", "title", "status", "owners", "validation", "note")}
+            for step in state.get("steps") or []
+        ],
+        "failures": state.get("failures") or [],
         "verify": None
         if verify is None
         else {k: verify.get(k) for k in ("command", "exit_code", "seconds", "log")},
@@ -190,6 +195,27 @@ def to_markdown(report: dict) -> str:
                 _quote(item.get("evidence", "")),
                 "",
             ]
+    if report.get("steps"):
+        out += ["## Steps", "", "| step | status | validation | log |", "|---|---|---|---|"]
+        for step in report["steps"]:
+            check = step.get("validation") or {}
+            code = check.get("exit_code")
+            result = "not run" if check.get("at") is None else (
+                "timed out" if code is None else f"exit {code}")  # fmt: skip
+            out.append(
+                f"| {_cell(step['id'])} {_cell(step.get('title') or '')} | {step['status']} | "
+                f"`{_cell(check.get('command') or '')}` → {result} | {check.get('log') or ''} |"
+            )
+        out.append("")
+    if report.get("failures"):
+        out += ["## Failures", ""]
+        for item in report["failures"]:
+            what = item.get("step") or item.get("agent_id") or ""
+            out.append(
+                f"- iteration {item.get('iteration')}: **{item['class']}** "
+                f"{_cell(what)} {_cell(item.get('message', ''))}".rstrip()
+            )
+        out.append("")
     out += ["## Artifacts", ""]
     out += [f"- {name}: `{path}`" for name, path in report["artifacts"].items()]
     return "\n".join(out).rstrip() + "\n"

@@ -13,14 +13,11 @@ only its validation.
 
 from __future__ import annotations
 
-import shlex
-import subprocess
-import time
 from pathlib import Path
 
 from cc_pack import gitchanges
-from cc_pack.confine import Confined
-from cc_pack.state import Run, now
+from cc_pack.state import Run
+from cc_pack_hooks import roles, stepcheck
 
 CHARS_PER_TOKEN = 4  # the usual rule of thumb for code and English
 PACKET_TOKENS = 2000  # the handoff packet, the agent file and the preloaded skills
@@ -95,57 +92,16 @@ def changed(run: Run, step: dict, changes: set[str]) -> bool:
 
 
 def validate(run: Run, step: dict) -> dict:
-    """Run the step's validation as an argv (no shell), confined when the run has a sandbox,
-    output in ``steps/<id>.log``; returns the validation record."""
-    command = step["validation"]["command"]
-    log = run.path("steps") / f"{step['id']}.log"
-    log.parent.mkdir(exist_ok=True)
-    try:
-        argv = shlex.split(command)
-    except ValueError as exc:
-        log.write_text(f"$ {command}\ncc-pack: not a command line: {exc}\n")
-        return _record(command, 2, run.rel(f"steps/{step['id']}.log"))
-    if not argv:
-        log.write_text("cc-pack: the step has no validation command\n")
-        return _record(command, 2, run.rel(f"steps/{step['id']}.log"))
+    """Run the step's validation (``cc_pack_hooks.stepcheck``): the validation record."""
     settings = run.config.get("plan", {}) if isinstance(run.config.get("plan"), dict) else {}
     timeout = float(settings.get("validation_timeout", DEFAULT_TIMEOUT))
-    confined = None
     recorded = run.state.get("sandbox")
+    confine = None
     if isinstance(recorded, dict) and recorded.get("kind") == "bwrap":
-        from cc_pack_hooks import roles
-
-        confined = Confined(run.root, argv, roles.setting(run.config, "scope.test_outputs"),
-                            run.run_id)  # fmt: skip
-    started = time.monotonic()
-    with open(log, "wb") as out:
-        out.write(f"$ {command}\n".encode())
-        out.flush()
-        try:
-            done = subprocess.run(
-                confined.argv if confined else argv,
-                cwd=run.root,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                timeout=timeout,
-                check=False,
-            )
-            code: int | None = done.returncode
-        except FileNotFoundError:
-            out.write(f"cc-pack: {argv[0]!r} is not installed or not on PATH\n".encode())
-            code = 127
-        except subprocess.TimeoutExpired:
-            out.write(f"cc-pack: timed out after {timeout:g}s (plan.validation_timeout)\n".encode())
-            code = None
-        if confined is not None:
-            for note in confined.finish():
-                out.write(f"cc-pack sandbox: {note}\n".encode())
-        out.write(f"cc-pack: exit {code} after {time.monotonic() - started:.1f}s\n".encode())
-    return _record(command, code, run.rel(f"steps/{step['id']}.log"))
-
-
-def _record(command: str, code: int | None, log: str) -> dict:
-    return {"command": command, "exit_code": code, "log": log, "at": now()}
+        confine = (run.run_id, roles.setting(run.config, "scope.test_outputs"))
+    return stepcheck.run(
+        str(run.root), str(run.rdir), step["id"], step["validation"]["command"], timeout, confine
+    )
 
 
 def run_changes(run: Run) -> set[str]:

@@ -11,8 +11,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from cc_pack.confine import Confined, read_only_note
+from cc_pack.confine import read_only_note
 from cc_pack.errors import CheckFailed
+from cc_pack_hooks.sandbox import Confined
 
 TIMEOUT_ENV = "CC_PACK_VERIFY_TIMEOUT"
 DEFAULT_TIMEOUT = 1800.0

@@ -24,17 +24,20 @@ class SchemaError(Exception):
     """The schema uses something this validator does not implement."""
 
 
-def find_schema(project: str | None) -> str | None:
+def find_schema(project: str | None, tail: str = SCHEMA_TAIL) -> str | None:
+    """A contract schema (``tail`` below the pack root), where the plugin, the checkout and
+    ``cc-pack init`` put it."""
     candidates = []
     plugin = os.environ.get("CLAUDE_PLUGIN_ROOT")
     if plugin:
-        candidates.append(os.path.join(plugin, SCHEMA_TAIL))
+        candidates.append(os.path.join(plugin, tail))
     candidates += [
-        os.path.join(HERE, "..", SCHEMA_TAIL),  # checkout / plugin: hooks/ beside skills/
-        os.path.join(HERE, "..", "..", SCHEMA_TAIL),  # drop-in: .claude/hooks/cc-pack/
+        os.path.join(HERE, "..", "..", tail),  # checkout: tools/cc_pack_hooks beside skills/
+        os.path.join(HERE, "..", tail),
+        os.path.join(HERE, "..", "..", "..", tail),  # drop-in: .claude/hooks/cc-pack/cc_pack_hooks
     ]
     if project:
-        candidates.append(os.path.join(project, ".claude", SCHEMA_TAIL))
+        candidates.append(os.path.join(project, ".claude", tail))
     return next((os.path.normpath(c) for c in candidates if os.path.isfile(c)), None)
 
 

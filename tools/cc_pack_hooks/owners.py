@@ -54,6 +54,11 @@ def files_for(state: dict, step_ids: list[str], fix_ids: list[str]) -> list[str]
         path = (items.get(fid) or {}).get("file")
         if isinstance(path, str) and path:
             found.setdefault(path, None)
+        elif fid in items:
+            # a blocker without a file (the failing test command) may need any step's file
+            for step in steps.values():
+                for other in step.get("files") or []:
+                    found.setdefault(other, None)
     return list(found)
 
 

@@ -123,3 +123,21 @@ def same_file_as_protected(info: os.stat_result, project: str) -> bool:
         if (other.st_dev, other.st_ino) == key:
             return True
     return False
+
+
+def signature(path: str) -> str:
+    """The content of ``path`` in short: a sha1 of its bytes, of a symlink's target, or
+    ``missing``."""
+    try:
+        if os.path.islink(path):
+            data = b"link:" + os.readlink(path).encode("utf-8", "surrogateescape")
+        else:
+            with open(path, "rb") as fh:
+                data = fh.read()
+    except OSError:
+        return "missing"
+    try:  # the builtin module: hashlib loads OpenSSL (3 ms)
+        from _sha1 import sha1
+    except ImportError:
+        from hashlib import sha1
+    return sha1(data).hexdigest()

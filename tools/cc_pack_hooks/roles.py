@@ -74,6 +74,8 @@ DEFAULT_CONFIG = {
         "skip": ["**/*.md", "**/*.txt", "docs/**", "**/*.lock"],
     },
     "contract": {"retry_cap": 2, "fresh_reviewers": 1},
+    "plan": {"context_window": 200000, "context_share": 0.6, "validation_timeout": 600.0},
+    "memory": {"path": ".claude/memory/decisions.md", "budget_tokens": 4000},
     "validate": {"select": [], "ignore": [], "budget_tokens": 1500},
     "log": False,
 }

@@ -222,6 +222,10 @@ class Mounts:
             self.notes.append(f"{rel or '.'}: unreadable ({exc.strerror}), kept read-only")
             self.ro(path)
             return
+        if rel and not covered:
+            # its own mount point: renaming or removing it (and with it its read-only
+            # entries) fails with EBUSY instead of carrying them away
+            self.args += ["--bind", path, path]
         if not covered:
             self.sweep_dirs.append(path)
             self.before[path] = ({e.name for e in entries}, os.stat(path).st_mode)
@@ -339,14 +343,14 @@ def _sweep_new_tree(mounts: Mounts, path: str, rel: str, quarantine: str) -> lis
 
 
 def _quarantine(path: str, rel: str, quarantine: str) -> str:
-    target = os.path.join(quarantine, rel)
+    target = os.path.join(quarantine, f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}", rel)
     os.makedirs(os.path.dirname(target), exist_ok=True)
+    if os.path.realpath(os.path.dirname(target)) != os.path.dirname(target):
+        return f"left {rel} in place: the quarantine path is not what it should be"
     try:
-        os.rename(path, target)
-    except OSError:
-        import shutil
-
-        shutil.move(path, target)
+        os.rename(path, target)  # a link is moved as the link, never followed
+    except OSError as exc:
+        return f"could not move {rel} out ({exc.strerror}); remove it: it is outside the scope"
     return f"moved {rel} to {target}: it is outside the scope"
 
 
@@ -374,7 +378,9 @@ def argv(
     env = {
         "TMPDIR": os.path.join(scratch, "tmp"),
         "XDG_CACHE_HOME": os.path.join(scratch, "cache"),
-        "PYTHONPYCACHEPREFIX": os.path.join(scratch, "pycache"),
+        # no bytecode written: a planted .pyc beside an out-of-scope module would run later
+        # (and a cache prefix would make the first call recompile the standard library)
+        "PYTHONDONTWRITEBYTECODE": "1",
         "npm_config_cache": os.path.join(scratch, "npm"),
         "GIT_OPTIONAL_LOCKS": "0",  # git status would otherwise try to refresh .git/index
         ENV_MARK: env_mark,
@@ -386,6 +392,42 @@ def argv(
     return args
 
 
+def quarantine_dir(project: str, run_id: str | None) -> str:
+    """Where the sweep moves new out-of-scope names: inside the run dir, which the sandbox
+    keeps read-only, so a command cannot plant a link there to redirect the move."""
+    base = store.run_dir(project, run_id) if run_id else store.state_dir(project)
+    return os.path.join(base, "quarantine")
+
+
 def prepare_scratch(scratch: str) -> None:
-    for sub in ("tmp", "cache", "pycache", "npm"):
+    for sub in ("tmp", "cache", "npm"):
         os.makedirs(os.path.join(scratch, sub), exist_ok=True)
+
+
+class Confined:
+    """One program run inside the sandbox by the CLI: ``argv`` to start, ``finish()`` after it
+    ended (new out-of-scope names moved to quarantine), ``notes`` to show."""
+
+    def __init__(self, root, inner: list[str], writable: list[str], run_id: str):
+        project = str(root)
+        self.project, self.run_id = project, run_id
+        # A bind mount needs its target: create the conventional, git-ignored output folders
+        # that do not exist yet (files such as .coverage are created in their folder, which the
+        # parent's bind already allows).
+        for rel in writable:
+            path = os.path.join(project, rel)
+            if "*" not in rel and not os.path.lexists(path) and not os.path.splitext(rel)[1]:
+                os.makedirs(path, exist_ok=True)
+        self.scratch = scratch_dir(project, run_id)
+        prepare_scratch(self.scratch)
+        patterns = [
+            f"{p.rstrip('/')}/**" if os.path.isdir(os.path.join(project, p)) else p
+            for p in writable
+        ]
+        self.mounts = Mounts(project, patterns).plan()
+        self.argv = argv(project, self.mounts, self.scratch, inner, project, env_mark=run_id)
+        self.notes: list[str] = list(self.mounts.notes)
+
+    def finish(self) -> list[str]:
+        self.notes += sweep(self.mounts, quarantine_dir(self.project, self.run_id))
+        return self.notes

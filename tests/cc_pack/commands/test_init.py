@@ -125,7 +125,8 @@ def test_existing_settings_hooks_and_permissions_are_kept(git_repo: Path):
     assert data["permissions"] == mine["permissions"]
     assert data["env"] == mine["env"]
     assert data["hooks"]["PreToolUse"][0] == mine["hooks"]["PreToolUse"][0]
-    assert data["hooks"]["SessionStart"] == mine["hooks"]["SessionStart"]
+    assert data["hooks"]["SessionStart"][0] == mine["hooks"]["SessionStart"][0]
+    assert len(data["hooks"]["SessionStart"]) == 2  # theirs + the handoff injection
     assert len(data["hooks"]["PreToolUse"]) == 3  # theirs + scope guard + spawn gate
     assert (claude / "settings.json").read_text().startswith('{\n    "')  # their indentation
     assert (claude / "agents/my-agent.md").read_text().startswith("---\nname: my-agent")

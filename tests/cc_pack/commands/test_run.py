@@ -429,7 +429,7 @@ def test_high_finding_loops_back_with_the_fix_list(at):
     state = proj.state()
     assert (state["phase"], state["iteration"], state["dispatch"]) == ("implement", 2, None)
     assert state["fix_list"] == [
-        {**finding("HIGH", message="off by one"), "reviewers": ["security-reviewer"]}
+        {**finding("HIGH", message="off by one"), "reviewers": ["security-reviewer"], "id": "F1"}
     ]
     status = proj.ok("run", "status").stdout
     assert "fix list" in status and "HIGH src/app.py:1: off by one" in status
@@ -441,7 +441,11 @@ def test_iteration_cap_ends_in_fail_never_a_fourth_loop(at):
         loop_once(proj)
         proj.ok("run", "advance")
         assert proj.state()["iteration"] == expected
-        proj.ok("run", "advance")  # implement -> review (the change is still there)
+        # the fix iteration changes the file (the same findings on an unchanged file would be
+        # the no-progress stop)
+        app = proj.root / "src/app.py"
+        app.write_text(app.read_text() + f"# fix {expected}\n")
+        proj.ok("run", "advance")  # implement -> review
     loop_once(proj, "CRITICAL")
     done = proj.cc("run", "advance")
     assert done.returncode == 1

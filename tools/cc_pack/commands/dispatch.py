@@ -7,7 +7,7 @@ import json
 import click
 
 from cc_pack import dispatch as chooser
-from cc_pack import gitchanges, phases
+from cc_pack import gitchanges, handoff, phases
 from cc_pack import state as runstate
 from cc_pack.errors import CheckFailed, handle_errors
 from cc_pack.findings import PLUGIN_PREFIX
@@ -42,6 +42,7 @@ def command(as_json: bool) -> None:
         runstate.event(state, "dispatch", reviewers=reviewers)
 
     runstate.update(run, change)
+    handoff.save(run)
     if as_json:
         click.echo(
             json.dumps(

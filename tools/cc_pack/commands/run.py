@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from cc_pack import confine, gitchanges, handoff, phases, plan, report
+from cc_pack import confine, gitchanges, handoff, memory, phases, plan, report
 from cc_pack import state as runstate
 from cc_pack.errors import CheckFailed, InputError, RunStateError, handle_errors
 from cc_pack.project import open_project
@@ -115,6 +115,7 @@ def start(task: str, max_iterations: int | None, auto_approve: bool) -> None:
         from cc_pack_hooks import treebase  # no sandbox: .git/ and ignored files are watched
 
         treebase.save(str(run.rdir), str(root))
+    handoff.save(run)
     click.echo(run.run_id)
     click.echo(f"cc-pack: {confinement.line()}", err=True)
     for note in notes:
@@ -152,6 +153,18 @@ def _read_source(source: str) -> str:
         raise InputError("not UTF-8 text", "save it as UTF-8", path=source) from None
     except IsADirectoryError:
         raise InputError("is a directory", "pass the artifact file", path=source) from None
+
+
+@command.command("handoff")
+@handle_errors
+def handoff_command() -> None:
+    """Print the handoff: task, phase, steps done and remaining, decisions, gotchas, next step.
+
+    The same text is kept in the run dir as handoff.md, rewritten at every phase change; a
+    session that starts, resumes or is compacted is pointed at it by the SessionStart hook."""
+    run = runstate.load_active(open_project())
+    handoff.save(run)
+    click.echo(handoff.document(run).split("\n", 1)[1], nl=False)
 
 
 @command.command("record")
@@ -208,6 +221,7 @@ def record(kind: str, source: str) -> None:
         runstate.event(state, "record", artifact=written[0])
 
     runstate.update(run, change)
+    handoff.save(run)
     for name in written:
         click.echo(f"recorded {name}: {run.rel(name)}")
     if parsed is not None:
@@ -237,8 +251,20 @@ def advance(as_json: bool) -> None:
         runstate.crashpoint("advance-state-written")
         if store.is_final(run.state):
             report.write_all(run)
-    elif step.record is not None:
-        runstate.update(run, step.record)
+        if run.state["status"] == "PASS":
+            written = memory.append(run)
+            if written:
+                step.notes.append(f"the run's decisions are appended to {written}")
+    else:
+        refusal = {"phase": before, "at": runstate.now(), "problems": step.problems}
+
+        def refused(state: dict) -> None:
+            if step.record is not None:
+                step.record(state)
+            state["last_refusal"] = refusal
+
+        runstate.update(run, refused)
+    handoff.save(run)
     failed = not step.ok or run.state["status"] == "FAIL"
     if as_json:
         click.echo(
@@ -314,6 +340,7 @@ def resume(from_backup: bool) -> None:
             f"restored {run.rel('state.json')} from state.prev.json "
             "(the broken file is kept beside it as state.broken-*.json)"
         )
+    handoff.save(run)
     for item in repaired:
         click.echo(f"repaired: {item}")
     click.echo(handoff.render(handoff.summary(run)))

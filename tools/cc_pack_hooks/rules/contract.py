@@ -14,11 +14,13 @@ from __future__ import annotations
 import os
 import time
 
-from cc_pack_hooks import contract, roles, runtime, session, store
+from cc_pack_hooks import contract, returns, roles, runtime, session, store
 from cc_pack_hooks.runtime import Decision
 
 HOOK = "contract-check"
 ON_ERROR = "silent"  # advisory: stays out of the way
+# an implementer's return reruns its validations (returns.RERUN_CAP each); registered with 300
+BUDGET = 250.0
 
 
 def evaluate(event: dict) -> tuple[Decision, dict | None, session.RunView | None]:
@@ -26,7 +28,11 @@ def evaluate(event: dict) -> tuple[Decision, dict | None, session.RunView | None
     if event.get("hook_event_name", "SubagentStop") != "SubagentStop":
         return Decision.allow(), None, None
     run = session.view(event)
-    if roles.role_of(event.get("agent_type"), run.config) != "reviewer":
+    role = roles.role_of(event.get("agent_type"), run.config)
+    if role == "implementer" and run.state is not None:
+        decision, effect = returns.evaluate(event, run)
+        return decision, ({**effect, "implementer": True} if effect else None), run
+    if role != "reviewer":
         return Decision.allow(), None, None
     agent_id = event.get("agent_id")
     agent_id = agent_id if isinstance(agent_id, str) and agent_id else None
@@ -105,6 +111,9 @@ def apply(run: session.RunView, effect: dict) -> None:
     def change(state: dict) -> None:
         if state.get("session_id") is None:
             state["session_id"] = run.session_id
+        if effect.get("implementer"):
+            returns.apply(state, effect, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+            return
         if kind == "retry":
             retries = state.setdefault("contract_retries", {})
             retries[effect["agent_id"]] = int(retries.get(effect["agent_id"], 0)) + 1

@@ -39,7 +39,18 @@ FILE_FIELDS = {
     "MultiEdit": "file_path",
     "NotebookEdit": "notebook_path",
 }
-STATE_MENTIONS = (".claude/cc-pack", "cc-pack/runs", "cc-pack/tickets", "state.json", "active.json")
+# Unanalysable code that names cc-pack's own files is denied: its state, and its hooks (piping a
+# forged event into an entry file would run the hook's rules on the model's say-so).
+STATE_MENTIONS = (
+    ".claude/cc-pack",
+    "cc-pack/runs",
+    "cc-pack/tickets",
+    "state.json",
+    "active.json",
+    ".claude/hooks/cc-pack",
+    "cc_pack_hooks",
+    "approval_capture",
+)
 CLI_MENTIONS = ("cc-pack", "cc_pack")
 HUMAN_MENTIONS = ("abort", "--au", "--from", "approve", "backup", "init", "findings")
 NEXT = "`cc-pack run status` shows the next step"
@@ -48,7 +59,18 @@ NEXT = "`cc-pack run status` shows the next step"
 class Guard:
     """What one tool call is checked against."""
 
-    __slots__ = ("cwd", "event", "nested", "patterns", "project", "role", "run", "who")
+    __slots__ = (
+        "binding",
+        "cwd",
+        "event",
+        "nested",
+        "owned",
+        "patterns",
+        "project",
+        "role",
+        "run",
+        "who",
+    )
 
     def __init__(self, event: dict, run: session.RunView):
         self.event = event
@@ -65,6 +87,7 @@ class Guard:
             [p for p in patterns if isinstance(p, str)] if isinstance(patterns, list) else []
         )
         self.nested = None if run.state is not None else _nested_in_a_run(run)
+        self.binding, self.owned = _ownership(event, run.state, self.role)
 
     def scope_text(self) -> str:
         return ", ".join(self.patterns) if self.patterns else "(empty)"
@@ -76,11 +99,12 @@ class Guard:
         return bool(self.run.state is not None or self.role in roles.READ_ONLY_ROLES or self.nested)
 
     def writable(self) -> list[str]:
-        """The project-relative globs this caller may write now."""
+        """The project-relative globs this caller may write now: an implementer in implement
+        writes the files of what it owns (the whole scope in a run without steps)."""
         state = self.run.state
         if state is None or state.get("phase") != "implement" or self.role != "implementer":
             return []
-        return list(self.patterns)
+        return list(self.patterns) if self.owned is None else list(self.owned)
 
     def protected(self, path: str, recursive: bool = False) -> str | None:
         """Why ``path`` (resolved) is cc-pack's own and never written by a tool, or None."""
@@ -139,6 +163,8 @@ class Guard:
                 f"cc-pack scope guard: {path} is outside the project {self.project}; during "
                 f"implement only files in the approved scope may change ({self.scope_text()})."
             )
+        if self.owned is not None:
+            return self._refuse_unowned(rel, recursive and os.path.isdir(path))
         in_scope = globs.match_any(self.patterns, rel) and (
             not recursive or not os.path.isdir(path) or globs.covers(self.patterns, rel)
         )
@@ -151,6 +177,26 @@ class Guard:
                 f"needs a new plan and the human's approval ({NEXT})."
             )
         return None
+
+    def _refuse_unowned(self, rel: str, tree: bool) -> str | None:
+        if rel in self.owned and not tree:
+            return None
+        agent = self.event.get("agent_id")
+        if not self.binding:
+            return (
+                f"cc-pack scope guard: cannot tell which plan steps {self.who} ({agent}) owns, so "
+                f"it changes no file ({rel}). The orchestrator names them in the handoff packet "
+                "(a line `steps: S1`), and the spawn gate records them."
+            )
+        owned = ", ".join(self.owned) or "(none)"
+        holder = _holder(self.run.state, rel, agent)
+        whose = f"; it belongs to {holder}" if holder else ""
+        return (
+            f"cc-pack scope guard: {rel} is not a file of the steps {self.who} owns "
+            f"({', '.join(self.binding.get('steps', []) + self.binding.get('fix', []))}: "
+            f"{owned}){whose}. Change only your own files; if this one must change too, say so "
+            f"in your return packet ({NEXT})."
+        )
 
     def box(self) -> tuple[str | None, str | None]:
         """(sandbox kind or None, why Bash may not run at all or None).
@@ -182,7 +228,8 @@ class Guard:
 
 
 def evaluate(event: dict) -> tuple[Decision, session.RunView | None, dict | None]:
-    """(decision, run, the sandbox ticket to leave or None)."""
+    """(decision, run, the sandbox ticket to leave or None). A new ownership binding rides on
+    the decision's log (``bind``) for ``handle`` to save."""
     tool = event.get("tool_name")
     if not isinstance(tool, str) or (tool != "Bash" and tool not in FILE_FIELDS):
         return Decision.allow(), None, None
@@ -194,7 +241,7 @@ def evaluate(event: dict) -> tuple[Decision, session.RunView | None, dict | None
         if not isinstance(command, str):
             raise BadEvent("tool_input.command should be a string")
         decision, ticket = _bash(command, guard)
-        return decision, run, ticket
+        return _with_binding(decision, guard), run, ticket
     name = FILE_FIELDS[tool]
     raw = tool_input.get(name)
     if not isinstance(raw, str) or not raw:
@@ -208,8 +255,75 @@ def evaluate(event: dict) -> tuple[Decision, session.RunView | None, dict | None
         else:
             reason = guard.refuse(path) or _hard_link(path, guard)
         if reason:
-            return Decision.deny(reason, log={"path": path}), run, None
-    return Decision.allow(log={"path": candidates[0]} if run.state else None), run, None
+            return _with_binding(Decision.deny(reason, log={"path": path}), guard), run, None
+    decision = Decision.allow(log={"path": candidates[0]} if run.state else None)
+    return _with_binding(decision, guard), run, None
+
+
+def _with_binding(decision: Decision, guard: Guard) -> Decision:
+    if guard.binding and guard.binding.get("new"):
+        decision.log = {**(decision.log or {}), "bind": guard.binding}
+    return decision
+
+
+def _save_binding(run: session.RunView, event: dict, binding: dict) -> None:
+    """Bind the implementer to the steps its packet named: the files it owns, with their
+    content signatures now (the return packet's claims are checked against them)."""
+    import time
+
+    from cc_pack_hooks import store
+
+    agent = event.get("agent_id")
+    files = list(binding.get("files") or [])
+    base = {f: paths.signature(os.path.join(run.project, f)) for f in files}
+
+    def change(state: dict) -> None:
+        owned = state.setdefault("owners", {})
+        if agent in owned:
+            return
+        owned[agent] = {
+            "steps": list(binding.get("steps") or []),
+            "fix": list(binding.get("fix") or []),
+            "files": files,
+            "live": True,
+            "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "tool_use_id": binding.get("tool_use_id"),
+            "base": base,
+        }
+        (state.get("spawns") or {}).pop(binding.get("tool_use_id"), None)
+        for step in state.get("steps") or []:
+            if step.get("id") in owned[agent]["steps"]:
+                step["status"] = "active"
+                step.setdefault("owners", []).append(agent)
+
+    store.update_state(run.run_dir, change)
+
+
+def _ownership(event: dict, state: dict | None, role: str | None):
+    """(the implementer's binding, the files it owns) in a run with steps, else (None, None).
+    An unbound implementer is bound here from its spawn record (``owners.resolve``); the
+    binding is saved by ``handle``."""
+    from cc_pack_hooks import owners
+
+    if state is None or role != "implementer" or not owners.steps_of(state):
+        return None, None
+    agent = event.get("agent_id")
+    bound = (state.get("owners") or {}).get(agent) if isinstance(agent, str) else None
+    if isinstance(bound, dict):
+        return bound, list(bound.get("files") or [])
+    found = owners.resolve(state, event)
+    if found is None:
+        return {}, []
+    return {**found, "new": True}, list(found.get("files") or [])
+
+
+def _holder(state: dict, rel: str, agent: object) -> str | None:
+    from cc_pack_hooks import owners
+
+    for aid, record in owners.live(state).items():
+        if aid != agent and rel in (record.get("files") or []):
+            return f"{', '.join(record.get('steps', []) + record.get('fix', []))} ({aid})"
+    return None
 
 
 def _nested_in_a_run(run: session.RunView) -> str | None:
@@ -326,7 +440,9 @@ def _sandboxed(command: str, guard: Guard, analysis) -> tuple[Decision, dict | N
         "tool_use_id": guard.event.get("tool_use_id"),
         "scratch": sandbox.scratch_dir(guard.project, state.get("run_id")),
     }
-    if state and cli.exempt(command, guard.project, guard.cwd):
+    # the orchestrator's own CLI calls only: a subagent never writes the run state
+    main_thread = not guard.event.get("agent_id")
+    if state and main_thread and cli.exempt(command, guard.project, guard.cwd):
         return Decision.allow(log={"sandbox": "direct"}), {**ticket, "mode": "direct"}
     for write in analysis.writes:
         for path in write.paths:
@@ -378,6 +494,16 @@ def decide(event: dict) -> Decision:
 def handle(event: dict) -> Decision:
     decision, run, ticket = evaluate(event)
     session.bind(run)
+    binding = (decision.log or {}).pop("bind", None) if decision.log else None
+    if binding and run is not None and run.run_dir:
+        try:
+            _save_binding(run, event, binding)
+        except Exception as exc:
+            return Decision.deny(
+                f"cc-pack scope guard: could not record which steps this implementer owns "
+                f"({exc}); it may not write yet. `cc-pack run status` shows the run.",
+                log={"bind_error": str(exc)},
+            )
     if ticket is not None and run is not None:
         session_id = event.get("session_id") if isinstance(event.get("session_id"), str) else ""
         try:

@@ -9,7 +9,7 @@ this session's run FAILED at the iteration cap, no implementer: the fix loop is 
 
 from __future__ import annotations
 
-from cc_pack_hooks import roles, runtime, session, store
+from cc_pack_hooks import owners, roles, runtime, session, store
 from cc_pack_hooks.runtime import BadEvent, Decision
 
 HOOK = "spawn-gate"
@@ -60,7 +60,67 @@ def evaluate(event: dict) -> tuple[Decision, session.RunView | None]:
     reason = _phase_refusal(state, name, run.config)
     if reason:
         return Decision.deny(f"cc-pack spawn gate: {reason}; {NEXT}.", log=log), run
+    if roles.role_of(name, run.config) == "implementer" and owners.steps_of(state):
+        spawn, reason = _assignment(state, tool_input.get("prompt"))
+        if reason:
+            return Decision.deny(f"cc-pack spawn gate: {reason}", log=log), run
+        log["spawn"] = spawn
     return Decision.allow(log=log), run
+
+
+def _assignment(state: dict, prompt: object) -> tuple[dict | None, str | None]:
+    """(the spawn record, or why the implementer may not start): the packet must name its steps
+    (``steps: S1``) or fix items (``fix: F1``), they must exist and be ready, and no live
+    implementer may own any of their files."""
+    step_ids = owners.packet_ids(prompt, "steps")
+    fix_ids = owners.packet_ids(prompt, "fix")
+    steps, items = owners.steps_of(state), owners.fix_items(state)
+    if not step_ids and not fix_ids:
+        return None, (
+            "the handoff packet names no work: add a line `steps: S1, S2` (the plan's step ids) "
+            "or, from iteration 2, `fix: F1` (the fix list's ids); each implementer owns "
+            "exactly the files of what it is given. `cc-pack run status` lists them."
+        )
+    unknown = [s for s in step_ids if s not in steps] + [f for f in fix_ids if f not in items]
+    if unknown:
+        return None, (
+            f"the packet names {', '.join(unknown)}, which the run does not have (steps: "
+            f"{', '.join(steps) or 'none'}; fix items: {', '.join(items) or 'none'})."
+        )
+    for sid in step_ids:
+        # a dependency is ready once the gate passed it or its implementer returned done
+        waiting = [
+            d
+            for d in steps[sid].get("depends_on") or []
+            if (steps.get(d) or {}).get("status") != "done" and not _returned(state, d)
+        ]
+        if waiting:
+            return None, (
+                f"step {sid} depends on {', '.join(waiting)}, not done yet: hand those over "
+                "first (or together, to one implementer)."
+            )
+    files = owners.files_for(state, step_ids, fix_ids)
+    taken = owners.claims(state)
+    clash = [(f, taken[f]) for f in files if f in taken]
+    if clash:
+        path, holder = clash[0]
+        return None, (
+            f"{path} belongs to {holder}, which a live implementer owns: two implementers never "
+            "own the same file. Wait for it to return, or give the steps to one implementer."
+        )
+    return {"steps": step_ids, "fix": fix_ids, "files": files,
+            "prompt_key": owners.prompt_key(prompt)}, None  # fmt: skip
+
+
+def _returned(state: dict, step_id: str) -> bool:
+    for record in (state.get("owners") or {}).values():
+        if (
+            isinstance(record, dict)
+            and step_id in record.get("steps", [])
+            and not record.get("live")
+        ):
+            return record.get("status") == "done"
+    return False
 
 
 def _nested(run: session.RunView) -> str | None:
@@ -131,4 +191,20 @@ def decide(event: dict) -> Decision:
 def handle(event: dict) -> Decision:
     decision, run = evaluate(event)
     session.bind(run)
+    spawn = (decision.log or {}).get("spawn")
+    tool_use_id = event.get("tool_use_id")
+    if spawn and run is not None and run.run_dir and isinstance(tool_use_id, str):
+        import time
+
+        record = {**spawn, "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+        try:
+            store.update_state(
+                run.run_dir, lambda s: s.setdefault("spawns", {}).__setitem__(tool_use_id, record)
+            )
+        except Exception as exc:
+            return Decision.deny(
+                f"cc-pack spawn gate: could not record which steps this implementer owns "
+                f"({exc}); it may not start. `cc-pack run status` shows the run.",
+                log={"error": str(exc)},
+            )
     return decision
