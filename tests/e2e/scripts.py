@@ -86,6 +86,7 @@ RESEARCH = f"""# Research: {TASK}
 ## Test command
 python -m pytest -q
 """
+VALIDATION = "python -m pytest -q -p no:cacheprovider tests/test_ops.py::test_add"
 PLAN = {
     "steps": [
         {
@@ -93,7 +94,8 @@ PLAN = {
             "title": "add sub() and its test",
             "files": [OPS, TESTS],
             "depends_on": [],
-            "validation": "python -m pytest -q",
+            # the reviewers, not the step's own check, catch the reversed operands
+            "validation": VALIDATION,
             "parallel": False,
         }
     ]
@@ -190,8 +192,20 @@ def implement_with_lint_fix(project: Path, body: str) -> list[Step]:
             tool("Write", file_path=_abs(project, TESTS), content=TESTS_WITH_SUB),
         ),
         fix_lint,
-        reply("status: done\nsteps: S1\nfiles: src/calc/ops.py, tests/test_ops.py"),
+        returned("done", [OPS, TESTS], steps=["S1"]),
     ]
+
+
+def returned(status: str, changed: list[str], steps: list[str] | None = None, **extra) -> Reply:
+    """The return packet (handoff-protocol's return.schema.json) as the final message."""
+    value = {
+        "status": status,
+        "steps": steps or [],
+        "changed_files": changed,
+        "validation": [{"step": s, "command": VALIDATION, "exit_code": 0} for s in steps or []],
+        **extra,
+    }
+    return reply(json.dumps(value))
 
 
 def implement_fix(project: Path) -> list[Step]:
@@ -208,14 +222,30 @@ def implement_fix(project: Path) -> list[Step]:
     return [
         reply("reading", tool("Read", file_path=_abs(project, OPS))),
         fix,
-        reply("status: done\nfixed: src/calc/ops.py:6 operands"),
+        returned("done", [OPS], notes="fixed src/calc/ops.py:6 operands"),
     ]
 
 
 def implement_nothing(project: Path) -> list[Step]:
     return [
         reply("reading", tool("Read", file_path=_abs(project, OPS))),
-        reply("status: blocked\nI could not find a fix for the finding."),
+        returned("blocked", [], reason="I could not find a fix for the finding."),
+    ]
+
+
+def implement_beside_the_point(project: Path) -> list[Step]:
+    """Changes the file but not the bug: progress the no-progress stop must not cut short."""
+    return [
+        reply(
+            "adding a docstring instead",
+            tool(
+                "Edit",
+                file_path=_abs(project, OPS),
+                old_string="def add(a, b):\n",
+                new_string='def add(a, b):\n    """a + b"""\n',
+            ),  # fmt: skip
+        ),
+        returned("done", [OPS]),
     ]
 
 
@@ -335,10 +365,17 @@ def spawn_implementer(story: Story, iteration: int) -> Step:
     def step(request: Request) -> Reply:
         status = last_json(request)
         fixes = json.dumps(status["fix_list"]) if status["fix_list"] else "none"
+        # the packet names the work the implementer owns: the steps, or the fix items
+        owns = (
+            {"steps": ", ".join(s["id"] for s in PLAN["steps"])}
+            if not status["fix_list"]
+            else {"fix": ", ".join(item["id"] for item in status["fix_list"])}
+        )
         prompt = packet(
             iteration,
             "implementer",
-            Steps=json.dumps(PLAN["steps"]),
+            **owns,
+            **{"Plan steps": json.dumps(PLAN["steps"])},
             Scope=", ".join(status["scope"]),
             **{"Fix list": fixes},
         )
@@ -567,7 +604,7 @@ def capped() -> Story:
         contracts={1: high, 2: high},
         implementers={
             1: lambda p: implement_with_lint_fix(p, "b - a"),
-            2: implement_nothing,
+            2: implement_beside_the_point,
             3: implement_nothing,
         },
         ending="fail",

@@ -145,3 +145,33 @@ def resolve(state: dict, event: dict) -> dict | None:
         if isinstance(record, dict) and record.get("prompt_key") == key:
             return {**record, "tool_use_id": tid}
     return None
+
+
+def owner_record(project: str, spawn: dict) -> dict:
+    """The owner record of an implementer bound to ``spawn`` (its spawn record): the files'
+    signatures from the spawn when it has them (taken when the work was handed over)."""
+    from cc_pack_hooks import paths
+
+    files = list(spawn.get("files") or [])
+    base = spawn.get("base") if isinstance(spawn.get("base"), dict) else {}
+    return {
+        "steps": list(spawn.get("steps") or []),
+        "fix": list(spawn.get("fix") or []),
+        "files": files,
+        "live": True,
+        "tool_use_id": spawn.get("tool_use_id"),
+        "base": {f: base.get(f) or paths.signature(os.path.join(project, f)) for f in files},
+    }
+
+
+def bind(state: dict, agent_id: str, record: dict) -> None:
+    """Under the lock: make ``agent_id`` the owner ``record`` describes (once)."""
+    owned = state.setdefault("owners", {})
+    if agent_id in owned:
+        return
+    owned[agent_id] = record
+    (state.get("spawns") or {}).pop(record.get("tool_use_id"), None)
+    for step in state.get("steps") or []:
+        if step.get("id") in record["steps"]:
+            step["status"] = "active"
+            step.setdefault("owners", []).append(agent_id)

@@ -101,6 +101,12 @@ def evaluate(event: dict, run: session.RunView) -> tuple[Decision, dict | None]:
     owner = (
         (state.get("owners") or {}).get(agent_id) if state and isinstance(agent_id, str) else None
     )
+    bind = None
+    if not isinstance(owner, dict) and state and owners.steps_of(state):
+        # it never made a tool call the scope guard saw: bind it now, by its spawn record
+        found = owners.resolve(state, event)
+        if found is not None:
+            owner = bind = owners.owner_record(run.project, found)
     if not isinstance(owner, dict) or not owners.steps_of(state):
         return Decision.allow(), None
     schema_path = contract.find_schema(run.project, SCHEMA_TAIL)
@@ -115,7 +121,7 @@ def evaluate(event: dict, run: session.RunView) -> tuple[Decision, dict | None]:
     reruns: dict[str, dict] = {}
     if not errors and value.get("status") == "done":
         errors, reruns = rerun(run, value)
-    base = {"agent_id": agent_id, "actual": actual, "reruns": reruns}
+    base = {"agent_id": agent_id, "actual": actual, "reruns": reruns, "bind": bind}
     if not errors:
         return Decision.allow(log={"return": value.get("status")}), {
             **base, "kind": "returned", "packet": value,
@@ -145,6 +151,8 @@ def evaluate(event: dict, run: session.RunView) -> tuple[Decision, dict | None]:
 def apply(state: dict, effect: dict, now: str) -> None:
     """Record the outcome under the lock (the contract hook's ``apply`` calls it)."""
     agent_id = effect["agent_id"]
+    if effect.get("bind"):
+        owners.bind(state, agent_id, {**effect["bind"], "at": now})
     owner = (state.get("owners") or {}).get(agent_id)
     if not isinstance(owner, dict):
         return

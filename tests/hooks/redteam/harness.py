@@ -498,6 +498,9 @@ def _state_meaning(text: str | None) -> object:
     return doc
 
 
+HOOK_CACHE = "proj/.claude/hooks/cc-pack/"
+
+
 class World:
     """What a case may change, and the hooks' bookkeeping compared by meaning."""
 
@@ -548,6 +551,8 @@ class World:
             return _state_meaning(text) == self.state_before != None  # noqa: E711
         if any(key == q or key.startswith(q + "/") for q in QUARANTINE_KEYS):
             return entry is not None
+        if key.startswith(HOOK_CACHE) and "/__pycache__" in key:
+            return self._fresh_bytecode(key, entry)
         if key == LOCK_KEY:
             return entry is not None and entry[0] == "file" and entry[5] == "size=0"
         if key == TICKETS_KEY:
@@ -559,6 +564,28 @@ class World:
                 self._index_after = index_signature(self.proj)
             return self._index_after == self.index_before
         return False
+
+    def _fresh_bytecode(self, key: str, entry) -> bool:
+        """`run start`/`advance` replace the guards' bytecode by a fresh compile (a planted .pyc
+        would run instead of its source): a cache that is gone, or equal to what its source
+        compiles to, is that; anything else is not."""
+        path = self.proj.parent / key
+        if entry is None or entry[0] == "dir":
+            return True
+        if entry[0] != "file" or not path.name.endswith(".pyc"):
+            return False
+        source = path.parent.parent / (path.name.split(".")[0] + ".py")
+        if not source.is_file():
+            return False
+        import py_compile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            fresh = Path(tmp) / "fresh.pyc"
+            try:
+                py_compile.compile(str(source), cfile=str(fresh), dfile=str(source), doraise=True)
+            except py_compile.PyCompileError:
+                return False
+            return fresh.read_bytes() == path.read_bytes()
 
 
 # --- processes ---------------------------------------------------------------------------------

@@ -616,3 +616,17 @@ def test_the_pack_protects_itself_run_or_not(tree, spec):
             tree.start()
         decision = scope.decide(_event(tree, spec))
         assert decision.action == "deny", (spec, started)
+
+
+def test_outside_a_run_the_skills_cli_call_gets_a_direct_ticket(boxed):
+    """Outside a run the prefix keeps the state dir read-only; `run start` must still create
+    the run: the orchestrator's exact CLI call runs as is (a subagent's never does)."""
+    launcher = boxed.root / ".claude" / "skills" / "orchestrate" / "bin" / "cc-pack"
+    launcher.parent.mkdir(parents=True)
+    launcher.write_text("#!/bin/sh\n")
+    start = f"\"{launcher}\" run start 'add x'"
+    for k, who in enumerate([{"agent_type": None}, {"agent_type": "researcher", "agent_id": "a"}]):
+        scope.handle(_event(boxed, ("Bash", start), tool_use_id=f"tu-{k}", **who))
+    scope.handle(_event(boxed, ("Bash", f"{start}; ls"), tool_use_id="tu-9", agent_type=None))
+    found = sorted((t["mode"], t["tool_use_id"]) for t in tickets(boxed))
+    assert found == [("direct", "tu-0"), ("sandbox", "tu-1")]  # a read-only role: confined

@@ -268,35 +268,15 @@ def _with_binding(decision: Decision, guard: Guard) -> Decision:
 
 def _save_binding(run: session.RunView, event: dict, binding: dict) -> None:
     """Bind the implementer to the steps its packet named: the files it owns, with their
-    content signatures now (the return packet's claims are checked against them)."""
+    content signatures at the spawn (the return packet's claims are checked against them)."""
     import time
 
-    from cc_pack_hooks import store
+    from cc_pack_hooks import owners, store
 
     agent = event.get("agent_id")
-    files = list(binding.get("files") or [])
-    base = {f: paths.signature(os.path.join(run.project, f)) for f in files}
-
-    def change(state: dict) -> None:
-        owned = state.setdefault("owners", {})
-        if agent in owned:
-            return
-        owned[agent] = {
-            "steps": list(binding.get("steps") or []),
-            "fix": list(binding.get("fix") or []),
-            "files": files,
-            "live": True,
-            "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "tool_use_id": binding.get("tool_use_id"),
-            "base": base,
-        }
-        (state.get("spawns") or {}).pop(binding.get("tool_use_id"), None)
-        for step in state.get("steps") or []:
-            if step.get("id") in owned[agent]["steps"]:
-                step["status"] = "active"
-                step.setdefault("owners", []).append(agent)
-
-    store.update_state(run.run_dir, change)
+    record = owners.owner_record(run.project, binding)
+    record["at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    store.update_state(run.run_dir, lambda state: owners.bind(state, agent, record))
 
 
 def _ownership(event: dict, state: dict | None, role: str | None):
@@ -418,6 +398,12 @@ def _bash(command: str, guard: Guard) -> tuple[Decision, dict | None]:
             opaque=unknown,
         ), None
     if not guard.confined:
+        if not guard.event.get("agent_id") and cli.exempt(command, guard.project, guard.cwd):
+            # Outside a run the prefix keeps cc-pack's own files read-only in the kernel; the
+            # orchestrator's exact CLI call (`run start` creates the run) runs as is.
+            ticket = {"mode": "direct", "patterns": [], "run_id": None, "role": guard.role,
+                      "agent_id": None, "tool_use_id": guard.event.get("tool_use_id")}  # fmt: skip
+            return Decision.allow(log={"sandbox": "direct"}), ticket
         return Decision.allow(), None
     kind, blocked = guard.box()
     if blocked:

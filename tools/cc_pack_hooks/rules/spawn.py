@@ -196,7 +196,13 @@ def handle(event: dict) -> Decision:
     if spawn and run is not None and run.run_dir and isinstance(tool_use_id, str):
         import time
 
-        record = {**spawn, "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+        from cc_pack_hooks import paths
+
+        # the files as they are when the work is handed over: the return packet's claims are
+        # checked against them, even for an implementer that never makes a tool call
+        base = {f: paths.signature(f"{run.project}/{f}") for f in spawn["files"]}
+        record = {**spawn, "base": base,
+                  "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}  # fmt: skip
         try:
             store.update_state(
                 run.run_dir, lambda s: s.setdefault("spawns", {}).__setitem__(tool_use_id, record)
