@@ -243,7 +243,7 @@ def implement_beside_the_point(project: Path) -> list[Step]:
                 file_path=_abs(project, OPS),
                 old_string="def add(a, b):\n",
                 new_string='def add(a, b):\n    """a + b"""\n',
-            ),  # fmt: skip
+            ),
         ),
         returned("done", [OPS]),
     ]

@@ -21,11 +21,18 @@ CHECK = f"{sys.executable} -c pass"
 
 def step(sid: str, *files: str) -> dict:
     return {
-        "id": sid, "title": f"write {files[0]}", "files": list(files), "depends_on": [], "parallel": True,
-        "changes": "files", "status": "pending", "owners": [], "context_tokens": 2100,
+        "id": sid,
+        "title": f"write {files[0]}",
+        "files": list(files),
+        "depends_on": [],
+        "parallel": True,
+        "changes": "files",
+        "status": "pending",
+        "owners": [],
+        "context_tokens": 2100,
         "validation": {"command": CHECK, "exit_code": None, "log": None, "at": None},
         "note": None,
-    }  # fmt: skip
+    }
 
 
 @pytest.fixture
@@ -40,39 +47,64 @@ def two_steps(project):
 
 
 def returned(sid: str, path: str) -> str:
-    return json.dumps({"status": "done", "steps": [sid], "changed_files": [path],
-                       "validation": [{"step": sid, "command": CHECK, "exit_code": 0}]})  # fmt: skip
+    return json.dumps(
+        {
+            "status": "done",
+            "steps": [sid],
+            "changed_files": [path],
+            "validation": [{"step": sid, "command": CHECK, "exit_code": 0}],
+        }
+    )
 
 
 @pytest.mark.parametrize("sandbox", [False, True], ids=["analysis", "sandbox"])
 def test_two_implementers_each_write_only_their_own_step(claude, api, two_steps, sandbox):
     project = two_steps
     path = runstate.write_run(
-        project, phase="implement", scope=["src/**"], sandbox=sandbox,
+        project,
+        phase="implement",
+        scope=["src/**"],
+        sandbox=sandbox,
         steps=[step("S1", "src/a.py"), step("S2", "src/b.py", "src/c.py")],
-    )  # fmt: skip
+    )
     spawn = [
-        tool("Agent", description=f"implement {sid}", subagent_type="implementer",
-             prompt=f"Handoff packet\nsteps: {sid}\nwrite {sid}", run_in_background=False)
+        tool(
+            "Agent",
+            description=f"implement {sid}",
+            subagent_type="implementer",
+            prompt=f"Handoff packet\nsteps: {sid}\nwrite {sid}",
+            run_in_background=False,
+        )
         for sid in ("S1", "S2")
-    ]  # fmt: skip
+    ]
     a, b, c = (str(project / f"src/{n}.py") for n in "abc")
     api.add(
-        Conversation("main", main_thread(), [reply("two steps, in parallel", *spawn),
-                                             *[reply("Stopping here.")] * 10]),
-        Conversation("impl-1", both(pack_agent("implementer"), first_user_contains("steps: S1")), [
-            reply("read", tool("Read", file_path=a), tool("Read", file_path=c)),
-            reply("mine", tool("Write", file_path=a, content="A = 2\n")),
-            reply("and theirs", tool("Write", file_path=c, content="C = 666\n")),
-            reply("via Bash", tool("Bash", command=f"echo 'C = 667' > {c}")),
-            reply(returned("S1", "src/a.py")),
-        ]),
-        Conversation("impl-2", both(pack_agent("implementer"), first_user_contains("steps: S2")), [
-            reply("read", tool("Read", file_path=b)),
-            reply("mine", tool("Write", file_path=b, content="B = 2\n")),
-            reply(returned("S2", "src/b.py")),
-        ]),
-    )  # fmt: skip
+        Conversation(
+            "main",
+            main_thread(),
+            [reply("two steps, in parallel", *spawn), *[reply("Stopping here.")] * 10],
+        ),
+        Conversation(
+            "impl-1",
+            both(pack_agent("implementer"), first_user_contains("steps: S1")),
+            [
+                reply("read", tool("Read", file_path=a), tool("Read", file_path=c)),
+                reply("mine", tool("Write", file_path=a, content="A = 2\n")),
+                reply("and theirs", tool("Write", file_path=c, content="C = 666\n")),
+                reply("via Bash", tool("Bash", command=f"echo 'C = 667' > {c}")),
+                reply(returned("S1", "src/a.py")),
+            ],
+        ),
+        Conversation(
+            "impl-2",
+            both(pack_agent("implementer"), first_user_contains("steps: S2")),
+            [
+                reply("read", tool("Read", file_path=b)),
+                reply("mine", tool("Write", file_path=b, content="B = 2\n")),
+                reply(returned("S2", "src/b.py")),
+            ],
+        ),
+    )
     run = claude.run("implement the plan")
     assert api.errors == [], run.describe()
     assert (project / "src/a.py").read_text() == "A = 2\n"
@@ -96,26 +128,37 @@ def test_a_compacted_session_gets_the_handoff_in_its_next_request(claude, api, t
     served input_tokens near it); cc-pack's SessionStart hook answers `compact` with the short
     handoff, and the very next request carries it."""
     project = two_steps
-    runstate.write_run(project, phase="implement", scope=["src/**"], iteration=2,
-                       steps=[step("S1", "src/a.py"), step("S2", "src/b.py")])  # fmt: skip
+    runstate.write_run(
+        project,
+        phase="implement",
+        scope=["src/**"],
+        iteration=2,
+        steps=[step("S1", "src/a.py"), step("S2", "src/b.py")],
+    )
     big = {"input_tokens": 95000, "output_tokens": 10}
     continued = lambda r: "continued from a previous conversation" in r.text()  # noqa: E731
     api.add(
         Conversation("compact", is_compaction, [SUMMARY] * 5),
         Conversation("after", both(main_thread(), continued), [reply("carrying on")] * 12),
-        Conversation("main", main_thread(), [
-            reply("", tool("Read", file_path=str(project / "src/a.py")), usage=big),
-            reply("", tool("Read", file_path=str(project / "src/b.py")), usage=big),
-            reply("never reached"),
-        ]),
-    )  # fmt: skip
+        Conversation(
+            "main",
+            main_thread(),
+            [
+                reply("", tool("Read", file_path=str(project / "src/a.py")), usage=big),
+                reply("", tool("Read", file_path=str(project / "src/b.py")), usage=big),
+                reply("never reached"),
+            ],
+        ),
+    )
     claude.extra_env["CLAUDE_CODE_AUTO_COMPACT_WINDOW"] = "100000"
     run = claude.run("carry on with the run")
     assert api.errors == [], run.describe()
     after = api.requests_of("after")[0]  # the first request after the compaction
     [handoff] = [t for t in system_texts(after) if "cc-pack: this session drives run" in t]
-    assert "SessionStart hook additional context: cc-pack: this session drives run e2e-run " \
-           "(SessionStart compact)." in handoff  # fmt: skip
+    assert (
+        "SessionStart hook additional context: cc-pack: this session drives run e2e-run "
+        "(SessionStart compact)." in handoff
+    )
     assert "Phase: implement, iteration 2 of 3; plan approval: approved by user." in handoff
     assert "Steps done: none; remaining: S1, S2." in handoff
     assert ".claude/cc-pack/runs/e2e-run/handoff.md" in handoff
