@@ -161,6 +161,15 @@ class Plan(_Strict):
         "share of the window",
     )
     validation_timeout: float = Field(600, gt=0, description="seconds per step validation")
+    history_commits: int = Field(
+        200, ge=0, description="recent commits read for coupling between parallel steps"
+    )
+    coupling_commits: int = Field(
+        2,
+        ge=1,
+        description="parallel steps whose files changed together in this many of those commits "
+        "run one after the other",
+    )
 
 
 class Memory(_Strict):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 
-from cc_pack import findings, phases, report
+from cc_pack import findings, phases, report, worktrees
 from cc_pack.state import Run
 from cc_pack_hooks import store
 from cc_pack_hooks.rules import handoff as handoff_rules
@@ -50,6 +50,23 @@ def summary(run: Run) -> dict:
             if r.get("status") == "rejected"
         ],
         "handoff": run.rel("handoff.md"),
+        "waves": report.wave_costs(state),
+        "trees": _trees(run),
+    }
+
+
+def _trees(run: Run) -> dict | None:
+    """The run's step trees still on disk, with the commands that remove them (kept after a
+    FAIL, an abort or a wave that did not merge)."""
+    left = worktrees.listed(run.root, run.run_id)
+    if not left:
+        return None
+    branches = sorted(
+        {b for w in run.state.get("waves") or [] for b in (w.get("branches") or {}).values()}
+    )
+    return {
+        "paths": [p.relative_to(run.root).as_posix() for p in left],
+        "remove": worktrees.cleanup_commands(run.root, run.run_id, branches),
     }
 
 
@@ -102,6 +119,11 @@ def render(info: dict) -> str:
     if info["failures"]:
         lines.append("failures: " + ", ".join(
             f"{f['class']} (iteration {f['iteration']})" for f in info["failures"]))  # fmt: skip
+    for wave in info["waves"]:
+        lines.append(f"wave {wave['n']}: {wave['summary']}")
+    if info["trees"]:
+        lines.append("step trees left on disk: " + ", ".join(info["trees"]["paths"]))
+        lines += [f"  remove with: {c}" for c in info["trees"]["remove"]]
     lines.append(f"handoff: {info['handoff']} (`cc-pack run handoff`)")
     return "\n".join(lines)
 

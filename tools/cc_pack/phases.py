@@ -15,10 +15,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from cc_pack import findings, gitchanges, lint, plan, progress, scope, verify
+from cc_pack import (
+    fanin,
+    findings,
+    gitchanges,
+    lint,
+    plan,
+    progress,
+    scope,
+    verify,
+    waves,
+    worktrees,
+)
 from cc_pack import steps as steps_mod
 from cc_pack.state import Run, event, expect, fresh_approval, now
-from cc_pack_hooks import roles, store
+from cc_pack_hooks import owners, roles, store
 from cc_pack_hooks.sandbox import Confined
 
 RESEARCH_SECTIONS = ("Key files", "Risks", "Open questions")
@@ -209,6 +220,131 @@ def implement_gate(run: Run) -> Step:
                 "`git init` and commit the project, then start a new run"
             ]
         )
+    wave = waves.active(run.state)
+    if wave is None:
+        return _implement_checks(run)
+    running = [
+        sid
+        for sid in wave["steps"]
+        if any(sid in o.get("steps", []) for o in owners.live(run.state).values())
+        or any(sid in s.get("steps", []) for s in (run.state.get("spawns") or {}).values())
+    ]
+    if running:
+        return Step(
+            [
+                f"wave {wave['n']} is still running: the implementer of "
+                f"{', '.join(running)} has not returned; wait for it, then advance"
+            ]
+        )
+    if not wave["parallel"]:
+        return _with_wave(run, _implement_checks(run), _wave_ended(wave, "done"))
+    try:
+        outcome = fanin.merge(run, wave)
+    except worktrees.GitFailed as exc:
+        return Step([f"wave {wave['n']} could not be merged: {exc}; the trees are kept"])
+    if outcome.problem:
+        return Step([outcome.problem])
+    if outcome.conflicts or outcome.broken:
+        blockers = _wave_blockers(run, wave, outcome)
+        why = f"wave {wave['n']} did not merge cleanly"
+        return _with_wave(run, _loop_or_fail(run, blockers, why), _wave_ended(wave, "failed",
+                          outcome))  # fmt: skip
+    step = _implement_checks(run)
+    step.notes.insert(0, f"wave {wave['n']} merged ({', '.join(outcome.merged) or 'nothing'}): "
+                         f"{len(outcome.applied)} file(s) in {outcome.seconds:.1f} s")  # fmt: skip
+    return _with_wave(run, step, _wave_ended(wave, "merged", outcome))
+
+
+def _wave_ended(wave: dict, status: str, outcome=None) -> Callable[[dict], None]:
+    def change(state: dict) -> None:
+        for record in state.get("waves") or []:
+            if record["n"] != wave["n"]:
+                continue
+            record["status"] = status
+            record["ended_at"] = now()
+            if outcome is not None:
+                record["merge"] = {
+                    "merged": outcome.merged,
+                    "applied": outcome.applied,
+                    "unchanged": outcome.unchanged,
+                    "conflicts": [
+                        {k: c[k] for k in ("step", "files", "with")} for c in outcome.conflicts
+                    ],
+                    "broken": outcome.broken,
+                    "seconds": round(outcome.seconds, 2),
+                }
+        for step in state.get("steps") or []:
+            if step["id"] in wave["steps"]:
+                step["tree"] = None  # after fan-in every step's files are the main tree's
+                if outcome is not None and step["id"] in outcome.validations:
+                    step["merged_validation"] = outcome.validations[step["id"]]
+
+    return change
+
+
+def _with_wave(run: Run, step: Step, ended: Callable[[dict], None]) -> Step:
+    """The gate's step with the wave's record saved whichever way it goes."""
+    inner_change, inner_record = step.change, step.record
+
+    def change(state: dict) -> None:
+        if inner_change is not None:
+            inner_change(state)
+        ended(state)
+
+    def record(state: dict) -> None:
+        if inner_record is not None:
+            inner_record(state)
+        ended(state)
+
+    if step.change is not None:
+        step.change = change
+    step.record = record
+    return step
+
+
+def _wave_blockers(run: Run, wave: dict, outcome) -> list[dict]:
+    blockers = []
+    for conflict in outcome.conflicts:
+        steps = [*conflict["with"], conflict["step"]]
+        onto = ", ".join(conflict["with"]) or "the base"
+        sides = "\n".join(
+            f"--- {path} as {label} left it:\n{text}"
+            for path, by in conflict["sides"].items()
+            for label, text in by.items()
+        )
+        blockers.append(
+            {
+                "severity": "HIGH",
+                "source": "merge",
+                "file": conflict["files"][0] if conflict["files"] else None,
+                "line": None,
+                "files": conflict["files"],
+                "steps": steps,
+                "message": f"merging {conflict['step']} into {onto} "
+                f"conflicts in {', '.join(conflict['files'])}: nothing of {conflict['step']} was "
+                f"merged; redo its change on the merged files (its branch "
+                f"{wave['branches'][conflict['step']]} shows it: `git diff {wave['base'][:12]} "
+                f"{wave['branches'][conflict['step']]}`)",
+                "evidence": sides,
+            }
+        )
+    if outcome.broken:
+        blockers.append(
+            {
+                "severity": "HIGH",
+                "source": "merge-validation",
+                "file": None,
+                "line": None,
+                "steps": outcome.broken["steps"],
+                "message": f"wave {wave['n']} merged cleanly but breaks: "
+                + outcome.broken["message"],
+                "evidence": outcome.broken["message"],
+            }
+        )
+    return blockers
+
+
+def _implement_checks(run: Run) -> Step:
     changes, outside, violations = scope.audit(run.root, run.state)
     problems = []
     if not changes:

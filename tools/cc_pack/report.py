@@ -57,6 +57,7 @@ def build(run: Run) -> dict:
             for step in state.get("steps") or []
         ],
         "failures": state.get("failures") or [],
+        "waves": wave_costs(state),
         "verify": None
         if verify is None
         else {k: verify.get(k) for k in ("command", "exit_code", "seconds", "log")},
@@ -64,6 +65,41 @@ def build(run: Run) -> dict:
         "artifacts": artifacts,
         "generated_at": now(),
     }
+
+
+def _seconds(start: str | None, end: str | None) -> float | None:
+    from datetime import datetime
+
+    if not start or not end:
+        return None
+    fmt = "%Y-%m-%dT%H:%M:%SZ"
+    return (datetime.strptime(end, fmt) - datetime.strptime(start, fmt)).total_seconds()
+
+
+def wave_costs(state: dict) -> list[dict]:
+    """Per wave: its wall time against its steps' implementer times added up (what the same
+    steps would have taken one after the other), so the human can judge whether running them in
+    parallel paid off. Tokens join once usage is counted."""
+    owners = state.get("owners") or {}
+    out = []
+    for wave in state.get("waves") or []:
+        wall = _seconds(wave.get("started_at"), wave.get("ended_at"))
+        spans = [
+            _seconds(o.get("at"), o.get("returned_at"))
+            for o in owners.values()
+            if isinstance(o, dict) and set(o.get("steps") or []) & set(wave["steps"])
+        ]
+        sequential = sum(x for x in spans if x is not None) if spans else None
+        kind = "in parallel" if wave["parallel"] else "alone"
+        summary = f"{', '.join(wave['steps'])} {kind}, {wave['status']}"
+        if wall is not None:
+            summary += f", {wall:.0f} s wall"
+        if sequential is not None and wave["parallel"]:
+            summary += f" against {sequential:.0f} s for its steps one after the other"
+        out.append({"n": wave["n"], "steps": wave["steps"], "parallel": wave["parallel"],
+                    "status": wave["status"], "wall_seconds": wall,
+                    "sequential_seconds": sequential, "summary": summary})  # fmt: skip
+    return out
 
 
 def to_json(report: dict) -> str:
@@ -206,6 +242,10 @@ def to_markdown(report: dict) -> str:
                 f"| {_cell(step['id'])} {_cell(step.get('title') or '')} | {step['status']} | "
                 f"`{_cell(check.get('command') or '')}` → {result} | {check.get('log') or ''} |"
             )
+        out.append("")
+    if report.get("waves"):
+        out += ["## Waves", ""]
+        out += [f"- wave {w['n']}: {w['summary']}" for w in report["waves"]]
         out.append("")
     if report.get("failures"):
         out += ["## Failures", ""]

@@ -45,6 +45,9 @@ _ENV_DROP = (
 )
 
 
+WAVE_TREES = ".claude/worktrees/cc-pack/"
+
+
 class GitError(Exception):
     """git is missing, timed out or refused."""
 
@@ -141,7 +144,8 @@ def changed(project: str, base: str | None, *, index_bits: bool = True) -> list[
         if prefix and not name.startswith(prefix):
             continue
         rel = name[len(prefix) :]
-        if rel and not paths.in_state_dir(rel):
+        # a parallel wave's trees are cc-pack's own; fan-in audits each against its step
+        if rel and not paths.in_state_dir(rel) and not rel.startswith(WAVE_TREES):
             result.append(rel)
     return result
 

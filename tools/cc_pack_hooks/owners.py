@@ -47,19 +47,33 @@ def files_for(state: dict, step_ids: list[str], fix_ids: list[str]) -> list[str]
     found: dict[str, None] = {}
     steps = steps_of(state)
     for sid in step_ids:
+        # a step of a parallel wave works in its own tree: its files are the tree's copies
+        tree = tree_of(steps.get(sid) or {})
         for path in (steps.get(sid) or {}).get("files") or []:
-            found.setdefault(path, None)
+            found.setdefault(f"{tree}/{path}" if tree else path, None)
     items = fix_items(state)
     for fid in fix_ids:
-        path = (items.get(fid) or {}).get("file")
+        item = items.get(fid) or {}
+        path = item.get("file")
+        if isinstance(item.get("steps"), list):
+            # a merge conflict or a wave that broke: the files of every step involved
+            for sid in item["steps"]:
+                for other in (steps.get(sid) or {}).get("files") or []:
+                    found.setdefault(other, None)
         if isinstance(path, str) and path:
             found.setdefault(path, None)
-        elif fid in items:
+        elif fid in items and not isinstance(item.get("steps"), list):
             # a blocker without a file (the failing test command) may need any step's file
             for step in steps.values():
                 for other in step.get("files") or []:
                     found.setdefault(other, None)
     return list(found)
+
+
+def tree_of(step: dict) -> str | None:
+    """The project-relative tree a step works in, or None for the main tree."""
+    tree = step.get("tree")
+    return tree if isinstance(tree, str) and tree else None
 
 
 def live(state: dict) -> dict[str, dict]:
@@ -157,6 +171,7 @@ def owner_record(project: str, spawn: dict) -> dict:
     return {
         "steps": list(spawn.get("steps") or []),
         "fix": list(spawn.get("fix") or []),
+        "tree": spawn.get("tree"),
         "files": files,
         "live": True,
         "tool_use_id": spawn.get("tool_use_id"),

@@ -31,7 +31,12 @@ def changed_files(project: str, owner: dict) -> list[str]:
 def differences(value: dict, owner: dict, actual: list[str], state: dict) -> list[str]:
     """The claims git contradicts, each saying exactly what differs."""
     found = []
-    claimed = set(value.get("changed_files") or [])
+    tree = owner.get("tree") if isinstance(owner.get("tree"), str) else None
+    # an implementer in its own tree names its files as the plan does (src/a.py)
+    claimed = {
+        f"{tree}/{p}" if tree and not p.startswith(f"{tree}/") else p
+        for p in value.get("changed_files") or []
+    }
     for path in sorted(claimed - set(actual)):
         if path in (owner.get("files") or []):
             found.append(f"changed_files lists {path}, but it is unchanged since you started")
@@ -63,7 +68,7 @@ def differences(value: dict, owner: dict, actual: list[str], state: dict) -> lis
     return found
 
 
-def rerun(run: session.RunView, value: dict) -> tuple[list[str], dict[str, dict]]:
+def rerun(run: session.RunView, value: dict, owner: dict) -> tuple[list[str], dict[str, dict]]:
     """Run the validations the packet reports as passing, as the implement gate will: (the
     claims the runs contradict, the validation records). A timeout is no contradiction (the
     gate runs it again with the full ``plan.validation_timeout``)."""
@@ -83,7 +88,9 @@ def rerun(run: session.RunView, value: dict) -> tuple[list[str], dict[str, dict]
         if left < 1:
             break  # out of the hook's budget: the gate runs the rest
         command = (steps[item["step"]].get("validation") or {}).get("command") or item["command"]
-        record = stepcheck.run(run.project, run.run_dir, item["step"], command, left, confine)
+        tree = owner.get("tree") if isinstance(owner.get("tree"), str) else None
+        record = stepcheck.run(run.project, run.run_dir, item["step"], command, left, confine,
+                               cwd=os.path.join(run.project, tree) if tree else None)  # fmt: skip
         records[item["step"]] = record
         code = record["exit_code"]
         if code not in (0, None):
@@ -120,7 +127,7 @@ def evaluate(event: dict, run: session.RunView) -> tuple[Decision, dict | None]:
         errors = differences(value, owner, actual, state)
     reruns: dict[str, dict] = {}
     if not errors and value.get("status") == "done":
-        errors, reruns = rerun(run, value)
+        errors, reruns = rerun(run, value, owner)
     base = {"agent_id": agent_id, "actual": actual, "reruns": reruns, "bind": bind}
     if not errors:
         return Decision.allow(log={"return": value.get("status")}), {
@@ -161,6 +168,7 @@ def apply(state: dict, effect: dict, now: str) -> None:
         retries[agent_id] = int(retries.get(agent_id, 0)) + 1
         return
     owner["live"] = False
+    owner["returned_at"] = now
     owner["changed"] = effect["actual"]
     if effect.get("reruns"):
         owner["reruns"] = effect["reruns"]

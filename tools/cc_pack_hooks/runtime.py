@@ -313,6 +313,7 @@ def main(decide, *, hook: str, on_error: str, budget: float = DEFAULT_BUDGET) ->
                 "hook": hook,
                 "event": event_name,
                 "session_id": (event or {}).get("session_id"),
+                "agent_id": (event or {}).get("agent_id"),
                 "agent_type": (event or {}).get("agent_type"),
                 "tool_name": (event or {}).get("tool_name"),
                 "decision": decision.action,

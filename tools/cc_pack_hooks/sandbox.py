@@ -408,24 +408,29 @@ class Confined:
     """One program run inside the sandbox by the CLI: ``argv`` to start, ``finish()`` after it
     ended (new out-of-scope names moved to quarantine), ``notes`` to show."""
 
-    def __init__(self, root, inner: list[str], writable: list[str], run_id: str):
+    def __init__(self, root, inner: list[str], writable: list[str], run_id: str, cwd=None):
         project = str(root)
         self.project, self.run_id = project, run_id
+        # ``cwd``: another tree inside the project (a step's tree, a wave's merge); its test
+        # outputs are what becomes writable, and the scratch dir stays the run's
+        where = str(cwd or project)
+        prefix = os.path.relpath(where, project)
+        prefix = "" if prefix == "." else prefix + "/"
         # A bind mount needs its target: create the conventional, git-ignored output folders
         # that do not exist yet (files such as .coverage are created in their folder, which the
         # parent's bind already allows).
         for rel in writable:
-            path = os.path.join(project, rel)
+            path = os.path.join(where, rel)
             if "*" not in rel and not os.path.lexists(path) and not os.path.splitext(rel)[1]:
                 os.makedirs(path, exist_ok=True)
         self.scratch = scratch_dir(project, run_id)
         prepare_scratch(self.scratch)
         patterns = [
-            f"{p.rstrip('/')}/**" if os.path.isdir(os.path.join(project, p)) else p
+            f"{prefix}{p.rstrip('/')}/**" if os.path.isdir(os.path.join(where, p)) else prefix + p
             for p in writable
         ]
         self.mounts = Mounts(project, patterns).plan()
-        self.argv = argv(project, self.mounts, self.scratch, inner, project, env_mark=run_id)
+        self.argv = argv(project, self.mounts, self.scratch, inner, where, env_mark=run_id)
         self.notes: list[str] = list(self.mounts.notes)
 
     def finish(self) -> list[str]:

@@ -25,9 +25,12 @@ def run(
     command: str,
     timeout: float,
     confine: tuple[str, list[str]] | None,
+    cwd: str | None = None,
 ) -> dict:
     """The validation record ``{command, exit_code, log, at}``: ``exit_code`` None on timeout.
-    ``confine`` is (run id, scope.test_outputs) for a sandboxed run."""
+    ``confine`` is (run id, scope.test_outputs) for a sandboxed run; ``cwd`` another tree of
+    the project to run in (a step's own tree, a wave's merge), which is then what the sandbox
+    lets it write test outputs in."""
     log = os.path.join(run_dir, "steps", f"{step_id}.log")
     rel = os.path.relpath(log, project)
     os.makedirs(os.path.dirname(log), exist_ok=True)
@@ -45,7 +48,10 @@ def run(
         with open(log, "w", encoding="utf-8") as out:
             out.write("cc-pack: the step has no validation command\n")
         return record(2)
-    confined = sandbox.Confined(project, argv, confine[1], confine[0]) if confine else None
+    where = cwd or project
+    confined = (
+        sandbox.Confined(project, argv, confine[1], confine[0], cwd=where) if confine else None
+    )
     started = time.monotonic()
     with open(log, "wb") as out:
         out.write(f"$ {command}\n".encode())
@@ -53,7 +59,7 @@ def run(
         try:
             done = subprocess.run(
                 confined.argv if confined else argv,
-                cwd=project,
+                cwd=where,
                 stdin=subprocess.DEVNULL,
                 stdout=out,
                 stderr=subprocess.STDOUT,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from cc_pack import confine, gitchanges, handoff, memory, phases, plan, report
+from cc_pack import confine, gitchanges, handoff, memory, phases, plan, report, waves, worktrees
 from cc_pack import state as runstate
 from cc_pack.errors import CheckFailed, InputError, RunStateError, handle_errors
 from cc_pack.project import open_project
@@ -153,6 +153,72 @@ def _read_source(source: str) -> str:
         raise InputError("not UTF-8 text", "save it as UTF-8", path=source) from None
     except IsADirectoryError:
         raise InputError("is a directory", "pass the artifact file", path=source) from None
+
+
+@command.command("wave")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable")
+@handle_errors
+def wave_command(as_json: bool) -> None:
+    """Start the next wave of plan steps: the first ready step alone in the main tree, or
+    ready parallel steps together, each in its own git tree and branch.
+
+    Parallel steps share a wave only when their files are disjoint and recent history does
+    not couple them (plan.history_commits, plan.coupling_commits); the ones held back and why
+    are listed. `cc-pack run advance` merges a parallel wave once its implementers returned."""
+    root = open_project()
+    run = runstate.load_active(root)
+    if store.is_final(run.state) or run.phase != "implement":
+        raise CheckFailed(
+            f"waves run in the implement phase; the run is in {run.phase} "
+            f"(status {run.state['status']})",
+            phases.next_step(run),
+        )
+    try:
+        wave, change = waves.start(run)
+    except worktrees.GitFailed as exc:
+        raise CheckFailed(
+            f"could not make the wave's trees: {exc}", "fix git, then retry"
+        ) from None
+    runstate.update(run, change)
+    handoff.save(run)
+    packets = [
+        {
+            "step": sid,
+            "tree": str(root / wave["trees"][sid]) if sid in wave["trees"] else None,
+            "packet": f"steps: {sid}"
+            + (f"\ntree: {root / wave['trees'][sid]}" if sid in wave["trees"] else ""),
+        }
+        for sid in wave["steps"]
+    ]
+    if as_json:
+        click.echo(json.dumps({**wave, "packets": packets}, indent=2))
+        return
+    kind = "in parallel, each in its own tree" if wave["parallel"] else "in the main tree"
+    click.echo(f"wave {wave['n']}: {', '.join(wave['steps'])} ({kind})")
+    for item in packets:
+        where = f" in {item['tree']} (branch {wave['branches'][item['step']]})" if item[
+            "tree"] else ""  # fmt: skip
+        click.echo(f"  {item['step']}{where}: packet lines `{item['packet']!r}`")
+    for item in wave["held"]:
+        click.echo(f"  held back: {item['step']} ({item['reason']})")
+    click.echo(
+        "next: spawn one implementer per step, all in one message; when they returned, "
+        "`cc-pack run advance`"
+    )
+
+
+@command.command("watch")
+@click.option("--once", is_flag=True, help="print one frame and exit (also when not a terminal)")
+@click.option("--interval", type=click.FloatRange(0.2, 60), default=2.0, show_default=True,
+              help="seconds between frames")  # fmt: skip
+@handle_errors
+def watch_command(once: bool, interval: float) -> None:
+    """Watch the run: phase, each step with its owner, status and `git diff --stat` in its
+    tree, the last hook decision per agent, elapsed time. Ctrl-C stops."""
+    from cc_pack import watch
+
+    root = open_project()
+    watch.loop(root, once=once or not sys.stdout.isatty(), interval=interval)
 
 
 @command.command("handoff")

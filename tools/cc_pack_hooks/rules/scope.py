@@ -191,6 +191,14 @@ class Guard:
         owned = ", ".join(self.owned) or "(none)"
         holder = _holder(self.run.state, rel, agent)
         whose = f"; it belongs to {holder}" if holder else ""
+        tree = self.binding.get("tree")
+        if tree and rel.startswith(".claude/worktrees/"):
+            whose += f"; that is another step's tree: yours is {tree}"
+        elif tree:
+            whose += (
+                f". Your step works in its own git tree, {tree}: change {tree}/{rel} there "
+                "(cd into it for Bash), never the main tree"
+            )
         return (
             f"cc-pack scope guard: {rel} is not a file of the steps {self.who} owns "
             f"({', '.join(self.binding.get('steps', []) + self.binding.get('fix', []))}: "

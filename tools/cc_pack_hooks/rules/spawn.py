@@ -108,7 +108,14 @@ def _assignment(state: dict, prompt: object) -> tuple[dict | None, str | None]:
             f"{path} belongs to {holder}, which a live implementer owns: two implementers never "
             "own the same file. Wait for it to return, or give the steps to one implementer."
         )
-    return {"steps": step_ids, "fix": fix_ids, "files": files,
+    trees = {owners.tree_of(steps[sid]) for sid in step_ids}
+    if len(trees) > 1 or (fix_ids and trees - {None}):
+        return None, (
+            "the packet mixes steps of different trees (a parallel wave gives each step its own "
+            "tree): one implementer per step of a parallel wave."
+        )
+    tree = next(iter(trees), None)
+    return {"steps": step_ids, "fix": fix_ids, "files": files, "tree": tree,
             "prompt_key": owners.prompt_key(prompt)}, None  # fmt: skip
 
 
