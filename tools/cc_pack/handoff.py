@@ -51,11 +51,11 @@ def summary(run: Run) -> dict:
         ],
         "handoff": run.rel("handoff.md"),
         "waves": report.wave_costs(state),
-        "trees": _trees(run),
+        "trees": trees(run),
     }
 
 
-def _trees(run: Run) -> dict | None:
+def trees(run: Run) -> dict | None:
     """The run's step trees still on disk, with the commands that remove them (kept after a
     FAIL, an abort or a wave that did not merge)."""
     left = worktrees.listed(run.root, run.run_id)

@@ -187,3 +187,14 @@ def test_watch_once_prints_one_plain_frame(tmp_path: Path):
     assert "phase implement" in out and "S1" in out and ".claude/worktrees/cc-pack/" in out
     assert "wave 1 (parallel: S1, S2): active" in out
     assert "last hook decisions: off" in out
+
+
+def test_abort_keeps_the_trees_and_names_the_commands_that_remove_them(tmp_path: Path):
+    proj = implementing(tmp_path, TWO)
+    run_id = proj.state()["run_id"]
+    trees = {sid: proj.root / rel for sid, rel in wave(proj)["trees"].items()}
+    (trees["S1"] / "src/app.py").write_text("unmerged work\n")
+    out = proj.ok("run", "abort").stdout
+    assert trees["S1"].is_dir() and (trees["S1"] / "src/app.py").read_text() == "unmerged work\n"
+    assert "its step trees are kept" in out and "git worktree remove --force" in out
+    assert f"git branch -D cc-pack/{run_id}/S1" in out

@@ -447,3 +447,9 @@ def abort() -> None:
         f"run {run.run_id} {run.state['status']}; no run is active; its files stay in "
         f"{run.rel('.')}"
     )
+    # The step trees hold the implementers' unmerged work: kept, never removed behind the
+    # human's back, but named with the commands that remove them.
+    left = handoff.trees(run)
+    if left:
+        click.echo("its step trees are kept: " + ", ".join(left["paths"]))
+        click.echo("remove them with:\n" + "\n".join(f"  {c}" for c in left["remove"]))
