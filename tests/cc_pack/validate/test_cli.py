@@ -24,12 +24,21 @@ LINE = re.compile(r"^(?P<path>[^:\s][^:]*):(?P<line>\d+):(?P<col>\d+): (?P<code>
 
 
 @pytest.fixture
-def pack(tmp_path) -> Path:
-    """A copy of the clean C.6 baseline plugin, free to break."""
+def third_party(tmp_path) -> Path:
+    """A copy of the clean C.6 baseline plugin, free to break: a pack without cc-pack."""
     target = tmp_path / "pack"
     shutil.copytree(C6 / "00-valid-baseline", target)
     (target / "expected.txt").unlink()
     return target
+
+
+@pytest.fixture
+def pack(third_party) -> Path:
+    """The same pack in a project that uses cc-pack (a .claude/cc-pack.yaml): policy rules such
+    as SP002 are errors there."""
+    (third_party / ".claude").mkdir()
+    (third_party / ".claude" / "cc-pack.yaml").write_text("version: 1\n")
+    return third_party
 
 
 def break_agent(pack: Path) -> None:
@@ -55,10 +64,51 @@ def test_error_exits_1_with_ruff_like_line_and_hint(cli, pack):
     first, hint = done.stdout.splitlines()[:2]
     assert first == (
         "agents/reviewer.md:4:14: SP002 'Agent' in tools lets this subagent spawn "
-        "subagents (nesting is off by default)"
+        "subagents (cc-pack's policy: only the main thread spawns)"
     )
     assert hint.startswith("  hint: remove Agent from tools")
     assert "\033[" not in done.stdout  # not a terminal: no colour
+
+
+def test_policy_is_an_error_only_where_the_project_opted_in(cli, third_party):
+    break_agent(third_party)  # SP002: cc-pack's no-nesting policy, not a runtime defect
+    done = cli("validate", "--format", "json", str(third_party))
+    assert done.returncode == 0, done.stdout
+    assert [(f["code"], f["severity"]) for f in json.loads(done.stdout)["findings"]] == [
+        ("SP002", "warning")
+    ]
+    # the pack installed (cc-pack's hook directory) opts the project in
+    (third_party / ".claude" / "hooks" / "cc-pack").mkdir(parents=True)
+    installed = cli("validate", "--format", "json", str(third_party))
+    assert installed.returncode == 1
+    assert json.loads(installed.stdout)["findings"][0]["severity"] == "error"
+
+
+def test_registering_cc_pack_hooks_opts_a_project_in(cli, tmp_path):
+    project = tmp_path / "proj"
+    agents = project / ".claude" / "agents"
+    agents.mkdir(parents=True)
+    (agents / "worker.md").write_text("---\nname: worker\ndescription: Works.\n---\nWork.\n")
+    assert cli("validate", str(project)).returncode == 0  # SP001 is a warning here
+    hooks = {
+        "hooks": {
+            "PreToolUse": [
+                {
+                    "matcher": "Agent",
+                    "hooks": [
+                        {
+                            "type": "command",
+                            "command": 'python3 "$CLAUDE_PROJECT_DIR/.claude/hooks/cc-pack/'
+                            'spawn_gate.py"',
+                        }
+                    ],
+                }
+            ]
+        }
+    }
+    (project / ".claude" / "settings.json").write_text(json.dumps(hooks))
+    done = cli("validate", str(project))
+    assert done.returncode == 1 and " SP001 " in done.stdout, done.stdout
 
 
 def test_warnings_pass_unless_strict(cli, pack):
@@ -82,7 +132,6 @@ def test_config_select_ignore_and_nesting(cli, pack):
     break_agent(pack)
     (pack / ".git").mkdir()  # the project root for the config lookup
     config = pack / ".claude" / "cc-pack.yaml"
-    config.parent.mkdir()
     config.write_text("version: 1\nvalidate:\n  ignore: [SP002]\n")
     assert cli("validate", str(pack)).returncode == 0
     config.write_text("version: 1\nspawn:\n  allow_nesting: true\n")
@@ -206,7 +255,9 @@ def test_explain_prints_the_rules_doc_which_is_up_to_date(cli):
     block = readme.split("a test keeps it in step -->\n", 1)[1].split("<!-- /rules -->", 1)[0]
     assert done.stdout == block, "README's rule reference is stale: paste --explain all into it"
     for code, rule in rules.RULES.items():
-        assert f"#### {code}\n\n**{rule.severity}**" in done.stdout
+        assert f"#### {code}\n\n**{rules.severity_text(rule)}**, {rules.KINDS[rule.kind]}" in (
+            done.stdout
+        )
     one = cli("validate", "--explain", "hk006")
     assert one.stdout.startswith("### HK006") and "Fix: create <target>" in one.stdout
     assert cli("validate", "--explain", "XX001").returncode == 2

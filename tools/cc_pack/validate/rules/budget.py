@@ -15,6 +15,7 @@ RULES = (
         "shorten the longest descriptions, set `disable-model-invocation: true` on user-only "
         "skills, or raise validate.budget_tokens in .claude/cc-pack.yaml",
         "1,000 agents with a 400-character description each\n",
+        kind="advice",
     ),
     Rule(
         "BG002",
@@ -23,6 +24,7 @@ RULES = (
         "CLAUDE.md is ~{tokens} tokens (over 500), loaded into every session",
         "keep CLAUDE.md to the rules every session needs; move the rest into skills",
         "a 3,000-character CLAUDE.md\n",
+        kind="advice",
     ),
     Rule(
         "BG003",
