@@ -169,6 +169,43 @@ def test_a_single_file_reports_only_that_file_with_its_pack_as_context(cli, pack
     assert "SK005" not in cli("validate", "agents/reviewer.md", cwd=pack).stdout
 
 
+def test_a_file_the_manifest_lists_outside_agents_is_accepted_alone(cli, pack):
+    listed = pack / "reviewers" / "checker.md"
+    listed.parent.mkdir()
+    listed.write_text("---\nname: checker\ndescription: Checks.\ntools: Read, Frobnicate\n---\nX\n")
+    manifest = pack / ".claude-plugin" / "plugin.json"
+    data = json.loads(manifest.read_text())
+    manifest.write_text(
+        json.dumps({**data, "agents": ["./agents/reviewer.md", "./reviewers/checker.md"]})
+    )
+    done = cli("validate", "reviewers/checker.md", cwd=pack)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert [
+        m["path"] + " " + m["code"] for m in map(LINE.match, done.stdout.splitlines()) if m
+    ] == ["reviewers/checker.md AG007"]
+    # a file nothing lists is still refused, with the reason
+    (pack / "reviewers" / "stray.md").write_text("---\nname: stray\n---\n")
+    stray = cli("validate", "reviewers/stray.md", cwd=pack)
+    assert stray.returncode == 2 and "not a Claude Code file" in stray.stderr
+
+
+def test_a_file_of_a_plugin_without_manifest_is_checked_from_its_marketplace_entry(cli, tmp_path):
+    market = tmp_path / "market"
+    (market / ".claude-plugin").mkdir(parents=True)
+    entry = {"name": "tools", "source": "./tools", "description": "Tools.", "agents": ["./x/a.md"]}
+    (market / ".claude-plugin" / "marketplace.json").write_text(
+        json.dumps({"name": "m", "owner": {"name": "o"}, "description": "M.", "plugins": [entry]})
+    )
+    agent = market / "tools" / "x" / "a.md"
+    agent.parent.mkdir(parents=True)
+    agent.write_text("---\nname: a\ndescription: A.\ntools: Read\nmodel: gpt-4\n---\nX\n")
+    done = cli("validate", "tools/x/a.md", cwd=market)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert " AG006 " in done.stdout and " PL001 " not in done.stdout
+    plugin_dir = cli("validate", "tools", cwd=market)
+    assert " AG006 " in plugin_dir.stdout and " PL001 " not in plugin_dir.stdout
+
+
 def test_json_format_has_the_documented_shape(cli, pack):
     break_agent(pack)
     warn_agent(pack)

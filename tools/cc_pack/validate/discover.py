@@ -27,7 +27,8 @@ class Discovery:
 
     def read(self, path: Path) -> str:
         try:
-            with open(path, encoding="utf-8") as handle:
+            # newline="": keep \r\n as Claude Code sees it (its quoting retry skips CRLF lines)
+            with open(path, encoding="utf-8", newline="") as handle:
                 text = handle.read()
         except FileNotFoundError:
             raise
@@ -73,8 +74,11 @@ class Discovery:
         if (meta / "plugin.json").is_file():
             self.plugin(path)
             found = True
-        if (path / ".claude").is_dir():
-            self.project(path)
+        if (path / ".claude").is_dir() or (
+            not (meta / "plugin.json").is_file()
+            and ((path / "CLAUDE.md").is_file() or (path / ".mcp.json").is_file())
+        ):
+            self.project(path)  # a project: its .claude/, or just a CLAUDE.md or .mcp.json
             found = True
         if not found and self.marketplace_plugin_of(path):
             found = True

@@ -350,17 +350,27 @@ def check_script(unit, src, event, command: str, args, where, emit) -> None:
     plugin_root = str(unit.root) if unit.plugin else None
     project_root = str(unit.root) if unit.kind == "project" else None
 
+    # the roots go in as placeholders, so a space in them does not split a word here (HK014
+    # says when it would at runtime)
     def expand(value: str) -> str:
         if plugin_root:
-            value = _PLUGIN_VAR.sub(lambda _: plugin_root, value)
+            value = _PLUGIN_VAR.sub("\0PLUGIN\0", value)
         if project_root:
-            value = _PROJECT_VAR.sub(lambda _: project_root, value)
+            value = _PROJECT_VAR.sub("\0PROJECT\0", value)
         return value
+
+    def restore(value: str) -> str:
+        if "\0" not in value:
+            return value
+        return value.replace("\0PLUGIN\0", plugin_root or "").replace(
+            "\0PROJECT\0", project_root or ""
+        )
 
     try:
         argv = [expand(command), *map(expand, args)] if args else shlex.split(expand(command))
     except ValueError:
         return  # unbalanced quotes: the shell will say so
+    argv = [restore(word) for word in argv]
     if argv and argv[0].startswith("/") and "$" not in argv[0] and not os.path.exists(argv[0]):
         emit(
             "HK013",
