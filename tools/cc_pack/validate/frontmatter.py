@@ -11,16 +11,18 @@ Claude Code (2.1.197 and 2.1.330, function ``jm``/``bkr`` around ``Bun.YAML.pars
   quoted, or a ``[...]`` that parses as a list, is left alone) and turning leading tabs into two
   spaces each; only when the retry fails too does the file load with empty metadata.
 
-libyaml composes the node tree (kept beside the data so every rule can point at the line and
-column of the key or value it complains about); the typing above is applied here."""
+The node tree is kept beside the data so every rule can point at the line and column of the key
+or value it complains about. Most frontmatter is a few ``key: value`` lines: ``simple`` reads
+those itself (no YAML import at all for a pack of such files); anything else goes to libyaml,
+whose tree is typed here. Known divergences from Bun.YAML, both in YAML nobody writes on
+purpose: libyaml refuses a plain scalar that starts with ``,`` and an empty implicit key
+(``- : x``), which Bun accepts.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
-
-import yaml
 
 Position = tuple[int, int]  # 1-based line, column
 
@@ -52,36 +54,75 @@ _SPECIAL_FLOAT = {
 }
 
 
-@dataclass(slots=True)
 class YamlError:
-    line: int
-    column: int
-    problem: str
+    __slots__ = ("column", "line", "problem")
+
+    def __init__(self, line: int, column: int, problem: str):
+        self.line, self.column, self.problem = line, column, problem
+
+    def __repr__(self) -> str:
+        return f"YamlError({self.line}, {self.column}, {self.problem!r})"
 
 
-@dataclass(slots=True)
+class Mark:
+    __slots__ = ("column", "line")
+
+    def __init__(self, line: int, column: int):
+        self.line, self.column = line, column  # 0-based, relative to the frontmatter text
+
+
+class Node:
+    """The shape of a libyaml node, for the trees ``simple`` builds: ``id`` is "scalar",
+    "sequence" or "mapping"; a mapping's ``value`` is a list of (key node, value node)."""
+
+    __slots__ = ("end_mark", "flow_style", "id", "start_mark", "style", "tag", "value")
+
+    def __init__(self, kind, value, start, end, style="", flow_style=False):
+        self.id, self.value, self.start_mark, self.end_mark = kind, value, start, end
+        self.style, self.flow_style, self.tag = style, flow_style, ""
+
+
 class Document:
     """One markdown file with optional frontmatter. ``data`` is the metadata Claude Code uses:
     the frontmatter mapping, or None when there is none or it could not be used (see
     ``present``, ``closed``, ``error``)."""
 
-    path: Path
-    text: str
-    present: bool = False  # the file opens with a --- line
-    closed: bool = False  # ... and Claude Code finds the closing ---
-    error: YamlError | None = None  # neither parse worked: the file loads with empty metadata
-    repaired: YamlError | None = None  # the first parse failed here; the quoting retry worked
-    data: dict | None = None
-    node: yaml.Node | None = None
-    body: str = ""
-    body_line: int = 1  # the file line the body starts on
-    first_line: int = 2  # the file line the frontmatter text starts on
-    close_pos: Position = (0, 0)  # where the closing --- starts
-    bom: bool = False
-    duplicates: list[tuple[str, Position]] = field(default_factory=list)
-    shifts: dict[int, tuple[int, int]] = field(default_factory=dict)  # retried line: (col, delta)
+    __slots__ = (
+        "body",
+        "body_line",
+        "bom",
+        "close_pos",
+        "closed",
+        "data",
+        "duplicates",
+        "error",
+        "first_line",
+        "node",
+        "path",
+        "present",
+        "repaired",
+        "shifts",
+        "text",
+    )
 
-    def pos(self, node: yaml.Node) -> Position:
+    def __init__(self, path: Path, text: str):
+        self.path = path
+        self.text = text
+        self.present = False  # the file opens with a --- line
+        self.closed = False  # ... and Claude Code finds the closing ---
+        self.error: YamlError | None = None  # neither parse worked: empty metadata
+        self.repaired: YamlError | None = None  # the first parse failed; the retry worked
+        self.data: dict | None = None
+        self.node = None
+        self.body = ""
+        self.body_line = 1  # the file line the body starts on
+        self.first_line = 2  # the file line the frontmatter text starts on
+        self.close_pos: Position = (0, 0)  # where the closing --- starts
+        self.bom = False
+        self.duplicates: list[tuple[str, Position]] = []
+        self.shifts: dict[int, tuple[int, int]] = {}  # retried line: (column, delta)
+
+    def pos(self, node) -> Position:
         """File position of a node (its marks are relative to the frontmatter text, which may
         be the retried text: a quoted value moved right, a tab became two spaces)."""
         line = node.start_mark.line + self.first_line
@@ -93,7 +134,7 @@ class Document:
 
     def key_pos(self, key: str) -> Position:
         """Where ``key`` is written, or the frontmatter's first line when it is absent."""
-        if isinstance(self.node, yaml.MappingNode):
+        if getattr(self.node, "id", None) == "mapping":
             for knode, _ in self.node.value:
                 if knode.value == key:
                     return self.pos(knode)
@@ -103,8 +144,8 @@ class Document:
         node = self.value_node(key)
         return self.pos(node) if node is not None else self.key_pos(key)
 
-    def value_node(self, key: str) -> yaml.Node | None:
-        if isinstance(self.node, yaml.MappingNode):
+    def value_node(self, key: str):
+        if getattr(self.node, "id", None) == "mapping":
             for knode, vnode in self.node.value:
                 if knode.value == key:
                     return vnode
@@ -130,12 +171,12 @@ class Document:
         node = self.node
         where = self.key_pos(path[0]) if path else (1, 1)
         for part in path:
-            if isinstance(node, yaml.MappingNode):
+            if node is not None and node.id == "mapping":
                 match = next(((k, v) for k, v in node.value if k.value == part), None)
                 if match is None:
                     break
                 where, node = self.pos(match[0]), match[1]
-            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            elif node is not None and node.id == "sequence" and isinstance(part, int):
                 if part >= len(node.value):
                     break
                 node = node.value[part]
@@ -145,19 +186,37 @@ class Document:
         return where
 
 
-class _Loader(yaml.CSafeLoader):
-    """libyaml's composer; tags are not resolved here (``build`` types the scalars)."""
-
-    def resolve(self, kind, value, implicit):
-        return ""
+_LOADER = None
 
 
-def _scalar(node: yaml.ScalarNode):
+def _loader():
+    """libyaml's composer, imported on first use; tags are not resolved there (``build``
+    types the scalars)."""
+    global _LOADER
+    if _LOADER is None:
+        import yaml
+
+        class Loader(yaml.CSafeLoader):
+            def resolve(self, kind, value, implicit):
+                return ""
+
+        _LOADER = Loader
+    return _LOADER
+
+
+def _scalar(node):
     value = node.value
     if node.style or node.tag == "tag:yaml.org,2002:str":
         return value  # quoted, literal, folded ('' is libyaml's plain style) or !!str
     if value in _NULL:
         return "" if node.tag == "!" else None  # Bun: `key: !` is "", `key: !foo` is null
+    return plain(value)
+
+
+def plain(value: str):
+    """A plain scalar typed by the YAML 1.2 core schema."""
+    if value in _NULL:
+        return None
     if value in _BOOL:
         return _BOOL[value]
     if _INT.fullmatch(value):
@@ -174,7 +233,7 @@ def _scalar(node: yaml.ScalarNode):
     return _SPECIAL_FLOAT.get(value, value)
 
 
-class Rejected(yaml.YAMLError):
+class Rejected(Exception):
     """libyaml accepted something Bun.YAML refuses."""
 
     def __init__(self, line: int, column: int, problem: str):
@@ -182,14 +241,14 @@ class Rejected(yaml.YAMLError):
         self.line, self.column, self.problem = line, column, problem
 
 
-def build(node: yaml.Node, lines: list[str] | None = None):
+def build(node, lines: list[str] | None = None):
     """The value of a composed node, typed as Claude Code's YAML parser types it. With the
     source ``lines``, also refuse what libyaml accepts but Bun.YAML does not: a quoted value
     whose continuation lines are not indented past the key (or dash) that owns it."""
     seen: dict = {}
 
-    def walk(node: yaml.Node, owner: int):
-        if isinstance(node, yaml.ScalarNode):
+    def walk(node, owner: int):
+        if node.id == "scalar":
             if (
                 lines is not None
                 and node.style in ('"', "'")
@@ -208,7 +267,7 @@ def build(node: yaml.Node, lines: list[str] | None = None):
         if key in seen:  # an alias of a node already built
             return seen[key]
         inner = -1 if node.flow_style else node.start_mark.column
-        if isinstance(node, yaml.SequenceNode):
+        if node.id == "sequence":
             out: list = []
             seen[key] = out
             out.extend(walk(item, inner) for item in node.value)
@@ -218,7 +277,7 @@ def build(node: yaml.Node, lines: list[str] | None = None):
         merged: list[dict] = []
         for knode, vnode in node.value:
             value = walk(vnode, -1 if node.flow_style else knode.start_mark.column)
-            if isinstance(knode, yaml.ScalarNode) and knode.value == "<<" and not knode.style:
+            if knode.id == "scalar" and knode.value == "<<" and not knode.style:
                 # a merge key: its mapping(s) fill in the other keys
                 merged += (
                     [value]
@@ -252,24 +311,32 @@ def _key_text(value) -> str:
     return str(value)
 
 
-def compose(source: str) -> yaml.Node | None:
-    loader = _Loader(source)
+class ParseError(Exception):
+    def __init__(self, line: int, column: int, problem: str):
+        super().__init__(problem)
+        self.line, self.column, self.problem = line, column, problem
+
+
+def compose(source: str):
+    """libyaml's node tree of ``source``; ParseError when it is not YAML."""
+    import yaml
+
+    loader = _loader()(source)
     try:
         return loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or str(exc)
+        raise ParseError(mark.line if mark else 0, mark.column if mark else 0, problem) from None
+    except yaml.YAMLError as exc:
+        raise ParseError(0, 0, str(exc)) from None
     finally:
         loader.dispose()
 
 
-def _yaml_error(exc: yaml.YAMLError) -> tuple[int, int, str]:
+def _yaml_error(exc: Exception) -> tuple[int, int, str]:
     """(line, column) relative to the parsed text, 0-based, and the problem."""
-    if isinstance(exc, Rejected):
-        return exc.line, exc.column, exc.problem
-    if isinstance(exc, yaml.MarkedYAMLError):
-        mark = exc.problem_mark or exc.context_mark
-        if mark is not None:
-            return mark.line, mark.column, exc.problem or str(exc)
-        return 0, 0, exc.problem or str(exc)
-    return 0, 0, str(exc)
+    return exc.line, exc.column, exc.problem
 
 
 def retry_text(source: str) -> tuple[str, dict[int, tuple[int, int]]]:
@@ -304,12 +371,165 @@ def retry_text(source: str) -> tuple[str, dict[int, tuple[int, int]]]:
 def _is_list(value: str) -> bool:
     try:
         node = compose(value)
-    except yaml.YAMLError:
+    except ParseError:
         return False
-    return isinstance(node, yaml.SequenceNode)
+    return node is not None and node.id == "sequence"
 
 
-def _load(source: str) -> tuple[yaml.Node | None, object]:
+# --- the fast path -------------------------------------------------------------------------------
+
+_SIMPLE_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: (.*))?")
+# what may not start a plain scalar, or must not appear in one, for ``simple`` to take it
+_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_BLOCK_HEADERS = frozenset([">", ">-", "|", "|-"])
+
+
+def _safe_plain(text: str) -> bool:
+    return (
+        bool(text)
+        and text[0] not in _INDICATORS
+        and ": " not in text
+        and text[-1] != ":"
+        and " #" not in text
+        and text[-1] != " "
+    )
+
+
+def simple(source: str):
+    """(node, data) for frontmatter made only of top-level ``key: value`` lines whose values are
+    one-line plain or quoted scalars, one-line ``[a, b]`` lists of plain items, ``- item`` lists
+    or ``>``/``|`` block scalars of evenly indented lines; None for anything else (libyaml reads
+    it). Gives exactly what the libyaml path gives: a test holds it to that."""
+    if "\t" in source or "\r" in source or "#" in source or source[-1:] != "\n":
+        return None  # (the frontmatter of a file ends with a newline unless '---' cut it)
+    lines = source.split("\n")
+    lines.pop()
+    pairs: list = []
+    data: dict = {}
+    i, count = 0, len(lines)
+    while i < count:
+        row, line = i, lines[i]
+        if not line:
+            i += 1
+            continue
+        match = _SIMPLE_KEY.fullmatch(line)
+        if match is None or line[-1] == " ":
+            return None
+        key, text = match.group(1), match.group(2)
+        knode = Node("scalar", key, Mark(row, 0), Mark(row, len(key)))
+        start = len(key) + 2
+        continued = i + 1 < count and lines[i + 1][:1] == " "
+        if text is None:
+            if continued:  # `key:` then `  - item` lines
+                values, nodes, i = _block_list(lines, i + 1)
+                if values is None:
+                    return None
+                first = nodes[0].start_mark
+                vnode = Node("sequence", nodes, Mark(first.line, first.column - 2), Mark(i, 0))
+                value: object = values
+            else:
+                vnode = Node("scalar", "", Mark(row, len(key) + 1), Mark(row, len(key) + 1))
+                value = None
+                i += 1
+        elif text in _BLOCK_HEADERS:
+            block, i = _block_scalar(lines, i + 1, text)
+            if block is None:
+                return None
+            vnode = Node("scalar", block, Mark(row, start), Mark(i, 0), text[0])
+            value = block
+        elif continued:
+            return None  # a value going on over several lines: libyaml decides
+        elif text[0] == "[":
+            parsed = _flow_list(text, row, start)
+            if parsed is None:
+                return None
+            vnode, value = parsed
+            i += 1
+        elif text[0] in "\"'":
+            quote, inner = text[0], text[1:-1]
+            if len(text) < 2 or text[-1] != quote or quote in inner or "\\" in inner:
+                return None
+            vnode = Node("scalar", inner, Mark(row, start), Mark(row, start + len(text)), quote)
+            value = inner
+            i += 1
+        else:
+            if not _safe_plain(text):
+                return None
+            vnode = Node("scalar", text, Mark(row, start), Mark(row, start + len(text)))
+            value = plain(text)
+            i += 1
+        pairs.append((knode, vnode))
+        data[key] = value
+    if not pairs:
+        return None
+    return Node("mapping", pairs, Mark(0, 0), Mark(count, 0)), data
+
+
+def _block_scalar(lines: list[str], i: int, header: str):
+    """A ``>``/``|`` block whose lines all have the same indentation and no blank line between
+    them: (text, next line) or (None, i)."""
+    body = []
+    indent = None
+    while i < len(lines) and lines[i].startswith(" "):
+        line = lines[i]
+        width = len(line) - len(line.lstrip(" "))
+        if indent is None:
+            indent = width
+        if width != indent or line[-1] == " ":
+            return None, i
+        body.append(line[indent:])
+        i += 1
+    if not body:
+        return None, i
+    text = (" " if header[0] == ">" else "\n").join(body)
+    return (text if header.endswith("-") else text + "\n"), i
+
+
+def _flow_list(text: str, line: int, start: int):
+    """A one-line ``[a, b]`` of plain items: (node, values) or None."""
+    if text[-1] != "]" or "[" in text[1:] or "]" in text[:-1] or "{" in text or "}" in text:
+        return None
+    inner = text[1:-1]
+    nodes, values = [], []
+    if inner.strip():
+        offset = start + 1
+        for piece in inner.split(","):
+            item = piece.strip()
+            if not _safe_plain(item) or ":" in item:
+                return None
+            column = offset + len(piece) - len(piece.lstrip(" "))
+            nodes.append(Node("scalar", item, Mark(line, column), Mark(line, column + len(item))))
+            values.append(plain(item))
+            offset += len(piece) + 1
+    node = Node("sequence", nodes, Mark(line, start), Mark(line, start + len(text)), "", True)
+    return node, values
+
+
+def _block_list(lines: list[str], i: int):
+    """``  - item`` lines of one-line plain items: (values, nodes, next line) or (None, ...)."""
+    values, nodes = [], []
+    indent = None
+    while i < len(lines) and lines[i].startswith(" "):
+        line = lines[i]
+        width = len(line) - len(line.lstrip(" "))
+        if indent is None:
+            indent = width
+        item = line[width + 2 :]
+        if width != indent or not line.startswith("- ", width) or not _safe_plain(item):
+            return None, nodes, i
+        if ":" in item:
+            return None, nodes, i  # `- key: value` is a mapping
+        column = width + 2
+        nodes.append(Node("scalar", item, Mark(i, column), Mark(i, column + len(item))))
+        values.append(plain(item))
+        i += 1
+    return values, nodes, i
+
+
+def _load(source: str) -> tuple[object, object]:
+    fast = simple(source)
+    if fast is not None:
+        return fast
     node = compose(source)
     if node is None:
         return None, {}
@@ -342,14 +562,14 @@ def parse(path: Path, text: str) -> Document:
     doc.body_line = text.count("\n", 0, block.end()) + 1
     try:
         node, data = _load(source)
-    except yaml.YAMLError as exc:
+    except (ParseError, Rejected) as exc:
         line, column, problem = _yaml_error(exc)
         first = YamlError(line + doc.first_line, column + 1, problem)
         retried, shifts = retry_text(source)
         shifts = {k + doc.first_line: v for k, v in shifts.items()}
         try:
             node, data = _load(retried)
-        except yaml.YAMLError as again:
+        except (ParseError, Rejected) as again:
             line, column, problem = _yaml_error(again)
             line, column = line + doc.first_line, column + 1
             shift = shifts.get(line)
@@ -360,7 +580,7 @@ def parse(path: Path, text: str) -> Document:
         doc.repaired = first
         doc.shifts = shifts
     doc.node = node
-    if node is not None and not isinstance(node, yaml.MappingNode):
+    if node is not None and node.id != "mapping":
         return doc  # FM004: a list or a scalar
     doc.data = data
     if node is not None:
