@@ -4,7 +4,6 @@ import) plus the command line, and whether the project opted into cc-pack's poli
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from cc_pack_hooks.roles import DEFAULT_CONFIG
@@ -28,15 +27,34 @@ HOOK_SCRIPTS = frozenset(
 )
 
 
-@dataclass(slots=True)
 class Settings:
-    select: list[str] = field(default_factory=list)  # empty = every rule
-    ignore: list[str] = field(default_factory=list)
-    allow_nesting: bool = False
-    reviewers: list[str] = field(default_factory=lambda: list(DEFAULTS["roles"]["reviewers"]))
-    orchestrator: str = "orchestrate"
-    budget_tokens: int = 1500
-    opted_in: bool = False  # the project uses cc-pack: policy rules are errors
+    __slots__ = (
+        "allow_nesting",
+        "budget_tokens",
+        "ignore",
+        "opted_in",
+        "orchestrator",
+        "reviewers",
+        "select",
+    )
+
+    def __init__(
+        self,
+        select: list[str] | None = None,
+        ignore: list[str] | None = None,
+        allow_nesting: bool = False,
+        reviewers: list[str] | None = None,
+        orchestrator: str = "orchestrate",
+        budget_tokens: int = 1500,
+        opted_in: bool = False,
+    ):
+        self.select = list(select or [])  # empty = every rule
+        self.ignore = list(ignore or [])
+        self.allow_nesting = allow_nesting
+        self.reviewers = list(DEFAULTS["roles"]["reviewers"] if reviewers is None else reviewers)
+        self.orchestrator = orchestrator
+        self.budget_tokens = budget_tokens
+        self.opted_in = opted_in  # the project uses cc-pack: policy rules are errors
 
     def is_reviewer(self, name: str | None) -> bool:
         """A reviewer is an agent the config's ``roles.reviewers`` lists (a plugin agent may be

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 # order = report order of the families in the README's rule reference
@@ -39,16 +38,23 @@ KINDS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
 class Rule:
-    code: str
-    severity: str  # "error" | "warning"
-    summary: str  # one line: what is wrong
-    message: str  # str.format template filled by the check
-    hint: str  # the fix; may use the same fields as ``message``
-    example: str  # a snippet that triggers the rule
-    kind: str = "runtime"  # "runtime" | "policy" | "advice" (see the module docstring)
-    other: str = ""  # when a finding gets the other severity, e.g. "error for a project agent"
+    __slots__ = ("code", "example", "hint", "kind", "message", "other", "severity", "summary")
+
+    def __init__(
+        self,
+        code: str,
+        severity: str,  # "error" | "warning"
+        summary: str,  # one line: what is wrong
+        message: str,  # str.format template filled by the check
+        hint: str,  # the fix; may use the same fields as ``message``
+        example: str,  # a snippet that triggers the rule
+        kind: str = "runtime",  # "runtime" | "policy" | "advice" (see the module docstring)
+        other: str = "",  # when a finding gets the other severity ("error for a project agent")
+    ):
+        self.code, self.severity, self.summary = code, severity, summary
+        self.message, self.hint, self.example = message, hint, example
+        self.kind, self.other = kind, other
 
 
 # emit(code, path, (line, column), **fields used by the rule's message and hint)

@@ -5,10 +5,8 @@ blocks every matching tool call)."""
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
-import shlex
 from pathlib import Path
 
 from cc_pack.validate import vocab
@@ -204,6 +202,8 @@ def check_source(unit, src, emit) -> None:
         return
     for event, groups in value.items():
         if event not in vocab.EVENTS:
+            import difflib
+
             close = difflib.get_close_matches(str(event), vocab.EVENTS, n=1)
             fix = f"did you mean {close[0]}?" if close else "use one of: " + ", ".join(vocab.EVENTS)
             emit("HK003", src.path, at(event), event=event, fix=fix)
@@ -367,7 +367,7 @@ def check_script(unit, src, event, command: str, args, where, emit) -> None:
         )
 
     try:
-        argv = [expand(command), *map(expand, args)] if args else shlex.split(expand(command))
+        argv = [expand(command), *map(expand, args)] if args else _split(expand(command))
     except ValueError:
         return  # unbalanced quotes: the shell will say so
     argv = [restore(word) for word in argv]
@@ -412,6 +412,18 @@ def check_script(unit, src, event, command: str, args, where, emit) -> None:
                 event=event,
                 fix=f"start {shown} with #!/usr/bin/env {os.path.basename(interpreter)}",
             )
+
+
+_PLAIN_WORDS = re.compile(r"[^\s'\"\\\\]+(?:\s+[^\s'\"\\\\]+)*")
+
+
+def _split(command: str) -> list[str]:
+    """shlex.split, without importing shlex for the common command of plain words."""
+    if _PLAIN_WORDS.fullmatch(command.strip()):
+        return command.split()
+    import shlex
+
+    return shlex.split(command)
 
 
 def _shebang(path: Path) -> str | None:

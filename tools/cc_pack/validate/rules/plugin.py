@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 from cc_pack.validate.rules import Rule
@@ -682,6 +681,8 @@ def source(unit, entry, path, at, base, emit) -> None:
             fix="fix the path (relative to the directory holding .claude-plugin/)",
         )
     elif "version" in entry and manifest.is_file():
+        import json
+
         try:
             actual = json.loads(manifest.read_text(encoding="utf-8")).get("version")
         except (ValueError, OSError, AttributeError):
