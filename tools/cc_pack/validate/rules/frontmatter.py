@@ -197,14 +197,12 @@ def check_document(unit, kind: str, doc, emit) -> None:
 def altered(doc, emit) -> None:
     """FM009: a top-level one-line value YAML shortens without a word: a ' #' starts a comment,
     a leading '!word' is a tag, a '---' inside the block ends the frontmatter."""
-    import yaml
-
     node = doc.node
-    if not isinstance(node, yaml.MappingNode):
+    if node is None or node.id != "mapping":
         return
     lines = None
     for knode, vnode in node.value:
-        if not isinstance(vnode, yaml.ScalarNode) or vnode.style:
+        if vnode.id != "scalar" or vnode.style:
             continue
         if vnode.tag.startswith("!") and vnode.tag != "!" and vnode.value:
             emit(
