@@ -300,6 +300,13 @@ def test_explain_prints_the_rules_doc_which_is_up_to_date(cli):
     assert cli("validate", "--explain", "XX001").returncode == 2
 
 
+def test_the_opt_in_detection_knows_every_cc_pack_hook():
+    from cc_pack import hookspec
+    from cc_pack.validate.settings import HOOK_SCRIPTS
+
+    assert {spec.script.removesuffix(".py") for spec in hookspec.HOOKS} == HOOK_SCRIPTS
+
+
 def test_default_settings_match_the_config_defaults():
     compiled = compile_config(Config())
     assert DEFAULTS["spawn"] == {"allow_nesting": compiled["spawn"]["allow_nesting"]}

@@ -88,6 +88,7 @@ class Document:
     ``present``, ``closed``, ``error``)."""
 
     __slots__ = (
+        "_node",
         "body",
         "body_line",
         "bom",
@@ -96,12 +97,13 @@ class Document:
         "data",
         "duplicates",
         "error",
+        "fast",
         "first_line",
-        "node",
         "path",
         "present",
         "repaired",
         "shifts",
+        "spec",
         "text",
     )
 
@@ -113,7 +115,9 @@ class Document:
         self.error: YamlError | None = None  # neither parse worked: empty metadata
         self.repaired: YamlError | None = None  # the first parse failed; the retry worked
         self.data: dict | None = None
-        self.node = None
+        self._node = None
+        self.spec = None  # the fast path's tree, until ``node`` builds it
+        self.fast = False  # read by the fast path: no comment, no tag, nothing the retry fixed
         self.body = ""
         self.body_line = 1  # the file line the body starts on
         self.first_line = 2  # the file line the frontmatter text starts on
@@ -121,6 +125,17 @@ class Document:
         self.bom = False
         self.duplicates: list[tuple[str, Position]] = []
         self.shifts: dict[int, tuple[int, int]] = {}  # retried line: (column, delta)
+
+    @property
+    def node(self):
+        """The frontmatter's node tree (None without frontmatter)."""
+        if self._node is None and self.spec is not None:
+            self._node, self.spec = materialize(self.spec), None
+        return self._node
+
+    @node.setter
+    def node(self, value) -> None:
+        self._node = value
 
     def pos(self, node) -> Position:
         """File position of a node (its marks are relative to the frontmatter text, which may
@@ -396,46 +411,50 @@ def _safe_plain(text: str) -> bool:
 
 
 def simple(source: str):
-    """(node, data) for frontmatter made only of top-level ``key: value`` lines whose values are
-    one-line plain or quoted scalars, one-line ``[a, b]`` lists of plain items, ``- item`` lists
-    or ``>``/``|`` block scalars of evenly indented lines; None for anything else (libyaml reads
-    it). Gives exactly what the libyaml path gives: a test holds it to that."""
+    """(tree, data, duplicates) for frontmatter made only of top-level ``key: value`` lines
+    whose values are one-line plain or quoted scalars, one-line ``[a, b]`` lists of plain items,
+    ``- item`` lists or ``>``/``|`` block scalars of evenly indented lines; None for anything
+    else (libyaml reads it). ``tree`` is a compact spec of the node tree (``materialize`` builds
+    it when a rule needs positions). Gives exactly what the libyaml path gives: a test holds it
+    to that."""
     if "\t" in source or "\r" in source or "#" in source or source[-1:] != "\n":
         return None  # (the frontmatter of a file ends with a newline unless '---' cut it)
     lines = source.split("\n")
     lines.pop()
     pairs: list = []
     data: dict = {}
+    duplicates: list = []
     i, count = 0, len(lines)
+    fullmatch = _SIMPLE_KEY.fullmatch
     while i < count:
         row, line = i, lines[i]
         if not line:
             i += 1
             continue
-        match = _SIMPLE_KEY.fullmatch(line)
+        match = fullmatch(line)
         if match is None or line[-1] == " ":
             return None
         key, text = match.group(1), match.group(2)
-        knode = Node("scalar", key, Mark(row, 0), Mark(row, len(key)))
-        start = len(key) + 2
+        size = len(key)
+        start = size + 2
         continued = i + 1 < count and lines[i + 1][:1] == " "
         if text is None:
             if continued:  # `key:` then `  - item` lines
-                values, nodes, i = _block_list(lines, i + 1)
+                values, items, i = _block_list(lines, i + 1)
                 if values is None:
                     return None
-                first = nodes[0].start_mark
-                vnode = Node("sequence", nodes, Mark(first.line, first.column - 2), Mark(i, 0))
+                first = items[0]
+                vspec = ("sequence", items, first[2], first[3] - 2, i, 0, False)
                 value: object = values
             else:
-                vnode = Node("scalar", "", Mark(row, len(key) + 1), Mark(row, len(key) + 1))
+                vspec = ("scalar", "", row, size + 1, row, size + 1, "")
                 value = None
                 i += 1
         elif text in _BLOCK_HEADERS:
             block, i = _block_scalar(lines, i + 1, text)
             if block is None:
                 return None
-            vnode = Node("scalar", block, Mark(row, start), Mark(i, 0), text[0])
+            vspec = ("scalar", block, row, start, i, 0, text[0])
             value = block
         elif continued:
             return None  # a value going on over several lines: libyaml decides
@@ -443,26 +462,39 @@ def simple(source: str):
             parsed = _flow_list(text, row, start)
             if parsed is None:
                 return None
-            vnode, value = parsed
+            vspec, value = parsed
             i += 1
         elif text[0] in "\"'":
             quote, inner = text[0], text[1:-1]
             if len(text) < 2 or text[-1] != quote or quote in inner or "\\" in inner:
                 return None
-            vnode = Node("scalar", inner, Mark(row, start), Mark(row, start + len(text)), quote)
+            vspec = ("scalar", inner, row, start, row, start + len(text), quote)
             value = inner
             i += 1
         else:
             if not _safe_plain(text):
                 return None
-            vnode = Node("scalar", text, Mark(row, start), Mark(row, start + len(text)))
+            vspec = ("scalar", text, row, start, row, start + len(text), "")
             value = plain(text)
             i += 1
-        pairs.append((knode, vnode))
+        if key in data:
+            duplicates.append((key, row))
+        pairs.append((("scalar", key, row, 0, row, size, ""), vspec))
         data[key] = value
     if not pairs:
         return None
-    return Node("mapping", pairs, Mark(0, 0), Mark(count, 0)), data
+    return ("mapping", pairs, 0, 0, count, 0, False), data, duplicates
+
+
+def materialize(spec) -> Node:
+    """The Node tree of a ``simple`` spec."""
+    kind, value, line, column, end_line, end_column, style = spec
+    start, end = Mark(line, column), Mark(end_line, end_column)
+    if kind == "scalar":
+        return Node(kind, value, start, end, style)
+    if kind == "sequence":
+        return Node(kind, [materialize(item) for item in value], start, end, "", style)
+    return Node(kind, [(materialize(k), materialize(v)) for k, v in value], start, end)
 
 
 def _block_scalar(lines: list[str], i: int, header: str):
@@ -470,7 +502,7 @@ def _block_scalar(lines: list[str], i: int, header: str):
     them: (text, next line) or (None, i)."""
     body = []
     indent = None
-    while i < len(lines) and lines[i].startswith(" "):
+    while i < len(lines) and lines[i][:1] == " ":
         line = lines[i]
         width = len(line) - len(line.lstrip(" "))
         if indent is None:
@@ -486,11 +518,11 @@ def _block_scalar(lines: list[str], i: int, header: str):
 
 
 def _flow_list(text: str, line: int, start: int):
-    """A one-line ``[a, b]`` of plain items: (node, values) or None."""
+    """A one-line ``[a, b]`` of plain items: (spec, values) or None."""
     if text[-1] != "]" or "[" in text[1:] or "]" in text[:-1] or "{" in text or "}" in text:
         return None
     inner = text[1:-1]
-    nodes, values = [], []
+    items, values = [], []
     if inner.strip():
         offset = start + 1
         for piece in inner.split(","):
@@ -498,35 +530,35 @@ def _flow_list(text: str, line: int, start: int):
             if not _safe_plain(item) or ":" in item:
                 return None
             column = offset + len(piece) - len(piece.lstrip(" "))
-            nodes.append(Node("scalar", item, Mark(line, column), Mark(line, column + len(item))))
+            items.append(("scalar", item, line, column, line, column + len(item), ""))
             values.append(plain(item))
             offset += len(piece) + 1
-    node = Node("sequence", nodes, Mark(line, start), Mark(line, start + len(text)), "", True)
-    return node, values
+    return ("sequence", items, line, start, line, start + len(text), True), values
 
 
 def _block_list(lines: list[str], i: int):
-    """``  - item`` lines of one-line plain items: (values, nodes, next line) or (None, ...)."""
-    values, nodes = [], []
+    """``  - item`` lines of one-line plain items: (values, specs, next line) or (None, ...)."""
+    values, items = [], []
     indent = None
-    while i < len(lines) and lines[i].startswith(" "):
+    while i < len(lines) and lines[i][:1] == " ":
         line = lines[i]
         width = len(line) - len(line.lstrip(" "))
         if indent is None:
             indent = width
         item = line[width + 2 :]
         if width != indent or not line.startswith("- ", width) or not _safe_plain(item):
-            return None, nodes, i
+            return None, items, i
         if ":" in item:
-            return None, nodes, i  # `- key: value` is a mapping
+            return None, items, i  # `- key: value` is a mapping
         column = width + 2
-        nodes.append(Node("scalar", item, Mark(i, column), Mark(i, column + len(item))))
+        items.append(("scalar", item, i, column, i, column + len(item), ""))
         values.append(plain(item))
         i += 1
-    return values, nodes, i
+    return values, items, i
 
 
-def _load(source: str) -> tuple[object, object]:
+def _load(source: str):
+    """(node, data), or (spec, data, duplicates) from the fast path."""
     fast = simple(source)
     if fast is not None:
         return fast
@@ -561,14 +593,14 @@ def parse(path: Path, text: str) -> Document:
     doc.body = text[block.end() :]
     doc.body_line = text.count("\n", 0, block.end()) + 1
     try:
-        node, data = _load(source)
+        loaded = _load(source)
     except (ParseError, Rejected) as exc:
         line, column, problem = _yaml_error(exc)
         first = YamlError(line + doc.first_line, column + 1, problem)
         retried, shifts = retry_text(source)
         shifts = {k + doc.first_line: v for k, v in shifts.items()}
         try:
-            node, data = _load(retried)
+            loaded = _load(retried)
         except (ParseError, Rejected) as again:
             line, column, problem = _yaml_error(again)
             line, column = line + doc.first_line, column + 1
@@ -579,6 +611,12 @@ def parse(path: Path, text: str) -> Document:
             return doc
         doc.repaired = first
         doc.shifts = shifts
+    if len(loaded) == 3:  # the fast path: a mapping; its nodes are built when asked for
+        spec, doc.data, duplicates = loaded
+        doc.spec, doc.fast = spec, doc.repaired is None
+        doc.duplicates = [(key, (row + doc.first_line, 1)) for key, row in duplicates]
+        return doc
+    node, data = loaded
     doc.node = node
     if node is not None and node.id != "mapping":
         return doc  # FM004: a list or a scalar

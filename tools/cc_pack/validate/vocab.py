@@ -274,29 +274,43 @@ def valid_model(value: object) -> bool:
     return base.lower() == "inherit" or base in MODEL_ALIASES or bool(_MODEL_ID.fullmatch(value))
 
 
-def split_tools(value: object) -> list[tuple[int, str]] | None:
+_SPLIT_CACHE: dict[str, tuple] = {}
+# a comma outside parentheses, for a value whose parentheses pair up without nesting
+_TOP_COMMA = re.compile(r",(?![^(]*\))")
+_FLAT_PARENS = re.compile(r"[^()]*(?:\([^()]*\)[^()]*)*")
+
+
+def split_tools(value: object) -> tuple[tuple[int, object], ...] | None:
     """Entries of a ``tools``-style field with their index: a comma string (commas inside
     parentheses do not split) or a YAML list. None when the value has another type."""
     if isinstance(value, list):
-        return [
+        return tuple(
             (i, item.strip()) if isinstance(item, str) else (i, item)
             for i, item in enumerate(value)
-        ]
+        )
     if not isinstance(value, str):
         return None
+    cached = _SPLIT_CACHE.get(value)
+    if cached is not None:
+        return cached  # packs repeat the same tools line across many agents
     if "(" not in value:
-        return list(enumerate(p.strip() for p in value.split(",") if p.strip()))
-    pieces, depth, start = [], 0, 0
-    for pos, ch in enumerate(value):
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "," and depth <= 0:
-            pieces.append(value[start:pos])
-            start = pos + 1
-    pieces.append(value[start:])  # an unclosed "(" keeps the rest as one (malformed) entry
-    return list(enumerate(p.strip() for p in pieces if p.strip()))
+        pieces = value.split(",")
+    elif _FLAT_PARENS.fullmatch(value):
+        pieces = _TOP_COMMA.split(value)
+    else:
+        pieces, depth, start = [], 0, 0
+        for pos, ch in enumerate(value):
+            if ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+            elif ch == "," and depth <= 0:
+                pieces.append(value[start:pos])
+                start = pos + 1
+        pieces.append(value[start:])  # an unclosed "(" keeps the rest as one (malformed) entry
+    result = tuple(enumerate(p.strip() for p in pieces if p.strip()))
+    _SPLIT_CACHE[value] = result
+    return result
 
 
 # a tool name; MCP tools are mcp__<server>__<tool> and both parts may hold '-' or '.'

@@ -197,11 +197,9 @@ def check_document(unit, kind: str, doc, emit) -> None:
 def altered(doc, emit) -> None:
     """FM009: a top-level one-line value YAML shortens without a word: a ' #' starts a comment,
     a leading '!word' is a tag, a '---' inside the block ends the frontmatter."""
-    node = doc.node
-    if node is None or node.id != "mapping":
-        return
+    node = None if doc.fast else doc.node  # the fast path takes no comment and no tag
     lines = None
-    for knode, vnode in node.value:
+    for knode, vnode in node.value if node is not None and node.id == "mapping" else ():
         if vnode.id != "scalar" or vnode.style:
             continue
         if vnode.tag.startswith("!") and vnode.tag != "!" and vnode.value:
