@@ -307,6 +307,63 @@ def test_the_opt_in_detection_knows_every_cc_pack_hook():
     assert {spec.script.removesuffix(".py") for spec in hookspec.HOOKS} == HOOK_SCRIPTS
 
 
+FRONT = """
+import sys
+from cc_pack.cli import main
+argv = sys.argv[1:]
+try:
+    main(argv) if argv[0] == "validate" else main.group(argv[1:], prog_name="cc-pack")
+finally:
+    heavy = ("click", "yaml", "pydantic", "jsonschema", "dataclasses")
+    sys.stderr.write("imported: %s" % sorted(m for m in heavy if m in sys.modules))
+"""
+
+
+def _front(args: list[str], cwd: Path, click_front: bool):
+    argv = ["click", "validate", *args] if click_front else ["validate", *args]
+    done = subprocess.run(
+        [sys.executable, "-c", FRONT, *argv], cwd=cwd, capture_output=True, text=True, check=False
+    )
+    body, _, imported = done.stderr.rpartition("imported: ")
+    return (done.returncode, done.stdout, body), imported
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["--format", "json", "."],
+        ["--format=sarif", "--strict", "."],
+        ["--select", "AG,SP", "--ignore=SP002", "."],
+        ["--explain", "HK014"],
+        ["--explain", "XX001"],
+        ["-o", "report.txt", "."],
+        ["nope"],
+        ["--select", "ZZ9"],
+    ],
+    ids=lambda a: " ".join(a) or "(none)",
+)
+def test_the_fast_front_end_behaves_like_click_and_imports_none_of_it(args, third_party):
+    """Same output and exit status through both front ends; the fast one, on a pack without a
+    cc-pack config (whose loader needs pydantic and yaml), imports none of the heavy modules."""
+    break_agent(third_party)
+    warn_agent(third_party)
+    (third_party / "agents" / "broken.md").write_text("---\nname: broken\ntools: [Read\n---\n")
+    fast, imported = _front(args, third_party, click_front=False)
+    (third_party / "report.txt").unlink(missing_ok=True)
+    slow, _ = _front(args, third_party, click_front=True)
+    assert fast == slow
+    # yaml only when it reads the one frontmatter that needs libyaml
+    reads = not args or args[-1] == "."
+    assert imported == ("['yaml']" if reads else "[]"), imported
+
+
+def test_help_and_usage_errors_still_go_through_click(cli):
+    assert "Usage: cc-pack validate" in cli("validate", "--help").stdout
+    bad = cli("validate", "--format")
+    assert bad.returncode == 2 and "requires an argument" in bad.stderr
+
+
 def test_default_settings_match_the_config_defaults():
     compiled = compile_config(Config())
     assert DEFAULTS["spawn"] == {"allow_nesting": compiled["spawn"]["allow_nesting"]}
