@@ -29,9 +29,11 @@ def text(draw) -> str:
 
 @st.composite
 def value(draw) -> str:
-    kind = draw(st.sampled_from(["plain", "quoted", "flow", "block", "list", "empty"]))
+    kind = draw(st.sampled_from(["plain", "quoted", "flow", "block", "list", "empty", "spaced"]))
     if kind == "plain":
         return " " + draw(text())
+    if kind == "spaced":
+        return draw(st.sampled_from(["  ", "   ", "", " \t"])) + draw(text())
     if kind == "quoted":
         quote = draw(st.sampled_from(["'", '"']))
         return f" {quote}{draw(text())}{quote}"

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from cc_pack.errors import InputError
-from cc_pack.validate import frontmatter, jsonfile
+from cc_pack.validate import frontmatter, jsonfile, parallel
 from cc_pack.validate.settings import Settings, opted_in_at, registers_cc_pack
 from cc_pack.validate.unit import MISSING, Entry, HookSource, McpSource, Skill, Unit, is_readme
 
@@ -22,6 +22,7 @@ class Discovery:
         self.units: dict[tuple[str, Path], Unit] = {}
         self.only: set[Path] | None = None  # report findings in these files only
         self.files = 0
+        self.pending: list[frontmatter.Document] = []
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -45,7 +46,30 @@ class Discovery:
         return text
 
     def markdown(self, path: Path) -> frontmatter.Document:
-        return frontmatter.parse(path, self.read(path))
+        """A document read and parsed by ``finish`` (all together: in two processes when there
+        are enough of them)."""
+        doc = frontmatter.Document(path, "")
+        self.pending.append(doc)
+        return doc
+
+    def finish(self) -> None:
+        """Read and parse the pending documents, then what depends on their metadata."""
+        docs, self.pending = self.pending, []
+        if len(docs) >= PARALLEL_MIN and _can_fork():
+            by_child = parallel.fill(docs, self.read_doc)  # (self.read counts the parent's)
+            self.files += by_child
+        else:
+            for doc in docs:
+                self.read_doc(doc)
+        for unit in self.units.values():
+            if unit.kind == "project":
+                # a README.md without frontmatter in .claude/agents/ is documentation: Claude
+                # Code drops it (no name), which is what its author wants
+                unit.agents = [d for d in unit.agents if d.present or not is_readme(d.path)]
+            self.frontmatter_hooks(unit)
+
+    def read_doc(self, doc: frontmatter.Document) -> None:
+        frontmatter.fill(doc, self.read(doc.path))
 
     def json(self, path: Path) -> jsonfile.JsonFile:
         return jsonfile.parse(path, self.read(path))
@@ -141,10 +165,7 @@ class Discovery:
             return
         base = root / ".claude"
         unit.opted_in = opted_in_at(root)
-        # a README.md without frontmatter in .claude/agents/ is documentation: Claude Code drops
-        # it (no name), which is what its author wants
-        agents = [self.markdown(p) for p in _markdown_under(base / "agents")]
-        unit.agents = [doc for doc in agents if doc.present or not is_readme(doc.path)]
+        unit.agents = [self.markdown(p) for p in _markdown_under(base / "agents")]
         unit.skills = self.skill_dirs(base / "skills")
         unit.commands = [self.markdown(p) for p in _markdown_under(base / "commands")]
         for name in ("settings.json", "settings.local.json"):
@@ -155,7 +176,6 @@ class Discovery:
                 unit.claude_md.append((md, self.read(md)))
         if (root / ".mcp.json").is_file():
             self.mcp_file(unit, root / ".mcp.json")
-        self.frontmatter_hooks(unit)
 
     def plugin(self, root: Path, entry: Entry | None = None) -> None:
         """A plugin: its plugin.json, or (``entry``) the marketplace entry standing in for it.
@@ -236,7 +256,6 @@ class Discovery:
         unit.opted_in = opted_in_at(root) or any(
             registers_cc_pack(file.text) for _, file in unit.hook_files
         )
-        self.frontmatter_hooks(unit)
 
     def marketplace(self, root: Path) -> None:
         unit = self._unit("marketplace", root)
@@ -279,10 +298,9 @@ class Discovery:
         for entry in sorted(os.scandir(base), key=lambda e: e.name):
             if entry.is_dir() and not entry.name.startswith("."):
                 path = Path(entry.path)
-                try:
-                    skills.append(Skill(path, self.markdown(path / "SKILL.md")))
-                except FileNotFoundError:
-                    skills.append(Skill(path, None))
+                skill_md = path / "SKILL.md"
+                doc = self.markdown(skill_md) if os.path.isfile(skill_md) else None
+                skills.append(Skill(path, doc))
         return skills
 
     def hook_file(self, unit: Unit, origin: str, path: Path) -> None:
@@ -385,8 +403,18 @@ def _unit_root(path: Path) -> Path | None:
     return None
 
 
+PARALLEL_MIN = 400  # below this many documents a second process costs more than it saves
+
+
+def _can_fork() -> bool:
+    if os.environ.get("CC_PACK_VALIDATE_JOBS") == "1" or not hasattr(os, "fork"):
+        return False
+    return (os.cpu_count() or 1) > 1
+
+
 def discover(paths: list[Path], settings: Settings) -> Discovery:
     found = Discovery(settings)
     for path in paths:
         found.add_path(path)
+    found.finish()
     return found

@@ -26,7 +26,6 @@ from pathlib import Path
 
 Position = tuple[int, int]  # 1-based line, column
 
-_BLOCK = re.compile(r"---\s*\n(.*?)---\s*\n?", re.S)
 _OPENING = re.compile(r"---\s*\n")
 # the retry: a top-level key (letters, '_' and '-' only) and its one-line value; JavaScript's '.'
 # stops at \r, \u2028 and \u2029, so a CRLF line never matches
@@ -228,8 +227,13 @@ def _scalar(node):
     return plain(value)
 
 
+_TYPED_FIRST = frozenset("0123456789+-.~nNtTfF")
+
+
 def plain(value: str):
     """A plain scalar typed by the YAML 1.2 core schema."""
+    if value[:1] not in _TYPED_FIRST and value:
+        return value  # no null, boolean or number starts with anything else
     if value in _NULL:
         return None
     if value in _BOOL:
@@ -393,7 +397,17 @@ def _is_list(value: str) -> bool:
 
 # --- the fast path -------------------------------------------------------------------------------
 
-_SIMPLE_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: (.*))?")
+_SIMPLE_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_KEYS: set[str] = set()  # keys already seen to be plain
+
+
+def _key(key: str) -> bool:
+    if _SIMPLE_KEY.fullmatch(key):
+        _KEYS.add(key)
+        return True
+    return False
+
+
 # what may not start a plain scalar, or must not appear in one, for ``simple`` to take it
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _BLOCK_HEADERS = frozenset([">", ">-", "|", "|-"])
@@ -425,17 +439,24 @@ def simple(source: str):
     data: dict = {}
     duplicates: list = []
     i, count = 0, len(lines)
-    fullmatch = _SIMPLE_KEY.fullmatch
+    keys = _KEYS
     while i < count:
         row, line = i, lines[i]
         if not line:
             i += 1
             continue
-        match = fullmatch(line)
-        if match is None or line[-1] == " ":
+        colon = line.find(":")
+        key = line[:colon]
+        if colon < 1 or line[-1] == " " or (key not in keys and not _key(key)):
             return None
-        key, text = match.group(1), match.group(2)
-        size = len(key)
+        text = line[colon + 1 :]
+        if text:
+            if text[0] != " " or text[1:2] == " ":
+                return None  # `key:value` is one plain scalar; `key:  value`: libyaml decides
+            text = text[1:]
+        else:
+            text = None
+        size = colon
         start = size + 2
         continued = i + 1 < count and lines[i + 1][:1] == " "
         if text is None:
@@ -487,14 +508,19 @@ def simple(source: str):
 
 
 def materialize(spec) -> Node:
-    """The Node tree of a ``simple`` spec."""
-    kind, value, line, column, end_line, end_column, style = spec
+    """The Node tree of a spec: (kind, value, line, column, end line, end column, style or flow
+    style[, tag]), as ``simple`` and ``parallel.to_spec`` write them."""
+    kind, value, line, column, end_line, end_column, style = spec[:7]
     start, end = Mark(line, column), Mark(end_line, end_column)
     if kind == "scalar":
-        return Node(kind, value, start, end, style)
-    if kind == "sequence":
-        return Node(kind, [materialize(item) for item in value], start, end, "", style)
-    return Node(kind, [(materialize(k), materialize(v)) for k, v in value], start, end)
+        node = Node(kind, value, start, end, style)
+    elif kind == "sequence":
+        node = Node(kind, [materialize(item) for item in value], start, end, "", style)
+    else:
+        node = Node(kind, [(materialize(k), materialize(v)) for k, v in value], start, end)
+    if len(spec) > 7:
+        node.tag = spec[7]
+    return node
 
 
 def _block_scalar(lines: list[str], i: int, header: str):
@@ -569,7 +595,14 @@ def _load(source: str):
 
 
 def parse(path: Path, text: str) -> Document:
-    doc = Document(path=path, text=text)
+    doc = Document(path, text)
+    fill(doc, text)
+    return doc
+
+
+def fill(doc: Document, text: str) -> Document:
+    """Read ``text`` into ``doc`` (a Document made before the file was read)."""
+    doc.text = text
     if text.startswith("\ufeff"):
         doc.bom = True
         text = text[1:]
@@ -581,17 +614,23 @@ def parse(path: Path, text: str) -> Document:
         doc.body = text
         return doc
     doc.present = True
-    block = _BLOCK.match(text)
-    if block is None:
+    # the block regex, by hand: ^---\s*\n([\s\S]*?)---\s*\n? (str.find beats the lazy scan)
+    begin = opening.end()
+    close = text.find("---", begin)
+    if close < 0:
         doc.body = text
         return doc
+    end = close + 3
+    size = len(text)
+    while end < size and text[end].isspace():
+        end += 1
     doc.closed = True
-    source = block.group(1)
-    doc.first_line = text.count("\n", 0, block.start(1)) + 1
-    close = block.end(1)
-    doc.close_pos = (text.count("\n", 0, close) + 1, close - text.rfind("\n", 0, close))
-    doc.body = text[block.end() :]
-    doc.body_line = text.count("\n", 0, block.end()) + 1
+    source = text[begin:close]
+    doc.first_line = text.count("\n", 0, begin) + 1
+    line_start = text.rfind("\n", 0, close)
+    doc.body_line = doc.first_line + text.count("\n", begin, end)
+    doc.close_pos = (doc.first_line + text.count("\n", begin, close), close - line_start)
+    doc.body = text[end:]
     try:
         loaded = _load(source)
     except (ParseError, Rejected) as exc:
