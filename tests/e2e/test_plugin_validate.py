@@ -264,9 +264,19 @@ def test_shell_commands_in_a_skill_run_when_it_is_invoked(claude, api, project):
         "---\ndescription: Allowed.\nallowed-tools: Bash(touch:*)\n---\n"
         f"Status: !`touch {project}/allowed-ran`\n",
     )
+    write(
+        skills / "spanned" / "SKILL.md",
+        f"---\ndescription: Spanned.\n---\nWrite `Now: !`touch {project}/spanned-ran`` here.\n",
+    )
+    # the code spans of one line pair up left to right: here the last `!` is not inside one
+    write(
+        skills / "paired" / "SKILL.md",
+        "---\ndescription: Paired.\n---\nWrite \\!`a` or `!`b`` or "
+        f"`Now: !`touch {project}/paired-ran`` here.\n",
+    )
     say_ok(api)
     outcomes = {}
-    for name in ("fenced", "escaped", "allowed"):
+    for name in ("fenced", "escaped", "allowed", "spanned", "paired"):
         before = len(api.requests)
         session = claude.run(f"/{name}", skip_permissions=False, permission_mode="default")
         outcomes[name] = (len(api.requests) > before, (project / f"{name}-ran").exists())
@@ -274,9 +284,13 @@ def test_shell_commands_in_a_skill_run_when_it_is_invoked(claude, api, project):
     assert outcomes["fenced"] == (False, False), session.describe()
     assert outcomes["escaped"] == (True, False)  # \! shows the example, runs nothing
     assert outcomes["allowed"] == (True, True)  # allowed-tools pre-approves the command
-    found = ours(project)
-    assert ("SKILL.md", "SK009", "error") in found
-    assert sum(1 for f, c, _ in found if c == "SK009") == 1  # the escaped and allowed ones pass
+    assert outcomes["spanned"] == (True, False)  # inside a code span: shown, not run
+    assert outcomes["paired"] == (False, False)  # run, not permitted: the skill fails
+    found = [f for f in run([project], Settings()).findings if f.code == "SK009"]
+    assert {(f.path.parent.name, f.severity) for f in found} == {
+        ("fenced", "error"),
+        ("paired", "warning"),
+    }
 
 
 # --- hooks: environment, quoting, interpreters --------------------------------------------------

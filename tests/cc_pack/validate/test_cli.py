@@ -109,6 +109,19 @@ def test_registering_cc_pack_hooks_opts_a_project_in(cli, tmp_path):
     (project / ".claude" / "settings.json").write_text(json.dumps(hooks))
     done = cli("validate", str(project))
     assert done.returncode == 1 and " SP001 " in done.stdout, done.stdout
+    # a checkout wired to its own hook entry files (this repository's form): three or more of
+    # cc-pack's hook scripts named in one settings file
+    group = hooks["hooks"]["PreToolUse"][0]
+    (project / "run").write_text('exec python3 -m "$1"\n')
+    group["hooks"] = [
+        {"type": "command", "command": "/bin/sh", "args": ["${CLAUDE_PROJECT_DIR}/run", name]}
+        for name in ("scope_guard", "spawn_gate", "stop_gate")
+    ]
+    (project / ".claude" / "settings.json").write_text(json.dumps(hooks))
+    assert cli("validate", str(project)).returncode == 1
+    group["hooks"] = group["hooks"][:2]  # two names are not enough to call it cc-pack
+    (project / ".claude" / "settings.json").write_text(json.dumps(hooks))
+    assert cli("validate", str(project)).returncode == 0
 
 
 def test_warnings_pass_unless_strict(cli, pack):
@@ -204,6 +217,18 @@ def test_a_file_of_a_plugin_without_manifest_is_checked_from_its_marketplace_ent
     assert " AG006 " in done.stdout and " PL001 " not in done.stdout
     plugin_dir = cli("validate", "tools", cwd=market)
     assert " AG006 " in plugin_dir.stdout and " PL001 " not in plugin_dir.stdout
+
+
+def test_crlf_files_are_read_as_claude_code_reads_them(cli, third_party):
+    """With CRLF line ends Claude Code's quoting retry does not apply (its line pattern stops at
+    the \\r): the same frontmatter that loads with LF is dropped with CRLF."""
+    agent = third_party / "agents" / "reviewer.md"
+    text = "---\nname: reviewer\ndescription: Use when: ready\ntools: Read\n---\nReview.\n"
+    agent.write_bytes(text.encode())
+    assert " FM003 " in cli("validate", str(third_party)).stdout
+    agent.write_bytes(text.replace("\n", "\r\n").encode())
+    done = cli("validate", str(third_party))
+    assert done.returncode == 1 and " FM002 " in done.stdout, done.stdout
 
 
 def test_json_format_has_the_documented_shape(cli, pack):

@@ -9,7 +9,7 @@ from pathlib import Path
 from cc_pack.errors import InputError
 from cc_pack.validate import frontmatter, jsonfile, parallel
 from cc_pack.validate.settings import Settings, opted_in_at, registers_cc_pack
-from cc_pack.validate.unit import MISSING, Entry, HookSource, McpSource, Skill, Unit, is_readme
+from cc_pack.validate.unit import MISSING, Entry, HookSource, McpSource, Skill, Unit
 
 COMPONENT_DIRS = ("agents", "skills", "commands")
 
@@ -62,10 +62,6 @@ class Discovery:
             for doc in docs:
                 self.read_doc(doc)
         for unit in self.units.values():
-            if unit.kind == "project":
-                # a README.md without frontmatter in .claude/agents/ is documentation: Claude
-                # Code drops it (no name), which is what its author wants
-                unit.agents = [d for d in unit.agents if d.present or not is_readme(d.path)]
             self.frontmatter_hooks(unit)
 
     def read_doc(self, doc: frontmatter.Document) -> None:

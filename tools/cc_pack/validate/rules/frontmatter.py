@@ -106,7 +106,9 @@ _PROSE = frozenset(["description", "when_to_use", "when-to-use", "argument-hint"
 def check(unit, emit) -> None:
     for kind, doc in unit.documents():
         if is_readme(doc.path) and not doc.present and kind in ("agent", "command"):
-            continue  # AG013 / CM006 say what a README there becomes
+            # documentation: in .claude/agents/ Claude Code drops it (no name), as its author
+            # wants; in a plugin's agents/ or in commands/ AG013 / CM006 say what it becomes
+            continue
         check_document(unit, kind, doc, emit)
 
 
