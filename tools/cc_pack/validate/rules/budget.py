@@ -3,6 +3,7 @@ model in every conversation, and CLAUDE.md is loaded whole; estimated at 4 chara
 
 from __future__ import annotations
 
+from cc_pack.validate import vocab
 from cc_pack.validate.rules import Rule
 
 RULES = (
@@ -51,7 +52,7 @@ def check(unit, emit) -> None:
         description = data.get("description")
         if not isinstance(description, str):
             continue
-        if kind != "agent" and data.get("disable-model-invocation") is True:
+        if kind != "agent" and vocab.is_true(data.get("disable-model-invocation")):
             continue  # not listed to the model
         if kind != "agent" and len(description) > LISTING_LIMIT:
             emit("BG003", doc.path, doc.value_pos("description"), length=len(description))
