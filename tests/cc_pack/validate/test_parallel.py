@@ -71,3 +71,19 @@ def test_an_unreadable_file_is_reported_as_by_one_process(tmp_path, monkeypatch)
 def test_one_process_when_asked_or_when_there_is_no_fork(monkeypatch):
     monkeypatch.setenv("CC_PACK_VALIDATE_JOBS", "1")
     assert discover._can_fork() is False
+
+
+def test_no_fork_while_another_thread_runs(monkeypatch):
+    import threading
+
+    monkeypatch.delenv("CC_PACK_VALIDATE_JOBS", raising=False)
+    monkeypatch.setattr(discover.os, "cpu_count", lambda: 2)
+    assert discover._can_fork() is True
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert discover._can_fork() is False
+    finally:
+        stop.set()
+        other.join()

@@ -4,6 +4,7 @@ marketplaces and the single files inside them."""
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from cc_pack.errors import InputError
@@ -403,7 +404,12 @@ PARALLEL_MIN = 400  # below this many documents a second process costs more than
 
 
 def _can_fork() -> bool:
+    """Two processes: a second core, os.fork, and no other thread (a fork copies only the calling
+    thread: a lock another one holds, the import lock say, would never be released)."""
     if os.environ.get("CC_PACK_VALIDATE_JOBS") == "1" or not hasattr(os, "fork"):
+        return False
+    threading = sys.modules.get("threading")
+    if threading is not None and threading.active_count() > 1:
         return False
     return (os.cpu_count() or 1) > 1
 
