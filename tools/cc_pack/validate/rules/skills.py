@@ -106,6 +106,8 @@ _MASKED_SPAN = re.compile(r"`[^`\n]+`")
 
 def fences(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of the markdown fenced code blocks (``` or ~~~) in ``text``."""
+    if "```" not in text and "~~~" not in text:
+        return []
     spans = []
     offset = 0
     opened = None
@@ -311,18 +313,20 @@ def references(unit, skill, emit) -> None:
     body = doc.body
     if "(" not in body and "${" not in body:
         return
-    blocks = fences(body)
-    offset = 0
-    for number, line in enumerate(body.split("\n")):
-        start, offset = offset, offset + len(line) + 1
-        if ("(" not in line and "${" not in line) or any(a <= start < b for a, b in blocks):
-            continue
-        if "`" in line:
-            line = _CODE_SPAN.sub(lambda m: " " * len(m.group()), line)
-        refs = [(m, skill.dir) for m in _SKILL_DIR_REF.finditer(line)]
+    if "`" not in body and "~~~" not in body:
+        lines = [(0, body)]  # no code at all: the body in one piece, numbered by offset
+    else:
+        blocks = fences(body)
+        lines, offset = [], 0
+        for line in body.split("\n"):
+            start, offset = offset, offset + len(line) + 1
+            if ("(" in line or "${" in line) and not any(a <= start < b for a, b in blocks):
+                lines.append((start, _CODE_SPAN.sub(lambda m: " " * len(m.group()), line)))
+    for start, text in lines:
+        refs = [(m, skill.dir) for m in _SKILL_DIR_REF.finditer(text)]
         if unit.plugin:
-            refs += [(m, unit.root) for m in _PLUGIN_REF.finditer(line)]
-        for match in _LINK.finditer(line):
+            refs += [(m, unit.root) for m in _PLUGIN_REF.finditer(text)]
+        for match in _LINK.finditer(text):
             target = match.group(1)
             if "://" in target or target.startswith(("#", "/", "mailto:", "$")):
                 continue
@@ -333,10 +337,12 @@ def references(unit, skill, emit) -> None:
                 continue
             target = base / ref
             if not target.exists():
+                at = start + match.start(1)
+                line_start = body.rfind("\n", 0, at) + 1
                 emit(
                     "SK004",
                     doc.path,
-                    (doc.body_line + number, match.start(1) + 1),
+                    (doc.body_line + body.count("\n", 0, at), at - line_start + 1),
                     ref=ref,
                     target=relative(target, unit.root),
                 )
