@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import marshal
 import os
-import signal
 
 from cc_pack.errors import InputError
 from cc_pack.validate.frontmatter import Document, YamlError
@@ -121,6 +120,8 @@ def fill(docs: list[Document], read_doc) -> int:
                 break
             chunks.append(chunk)
     except BaseException:
+        import signal
+
         os.kill(pid, signal.SIGKILL)
         raise
     finally:
