@@ -3,8 +3,10 @@ and the errors are exactly those of a single process."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -55,9 +57,10 @@ def test_two_processes_find_exactly_what_one_finds(tmp_path, monkeypatch):
     assert single[0] == 141 and len({f[3] for f in single[1]}) >= 8  # the shapes all count
 
 
-def test_an_unreadable_file_is_reported_as_by_one_process(tmp_path, monkeypatch):
+@pytest.mark.parametrize("bad", ["a0.md", "a39.md"], ids=["parent's half", "child's half"])
+def test_an_unreadable_file_is_reported_as_by_one_process(tmp_path, monkeypatch, bad):
     root = pack(tmp_path / "big", 40)
-    (root / "agents" / "a39.md").write_bytes(b"---\nname: caf\xe9\n---\n")  # the child's half
+    (root / "agents" / bad).write_bytes(b"---\nname: caf\xe9\n---\n")
     messages = []
     for parallel in (False, True):
         monkeypatch.setattr(discover, "PARALLEL_MIN", 2 if parallel else 10**9)
@@ -66,6 +69,9 @@ def test_an_unreadable_file_is_reported_as_by_one_process(tmp_path, monkeypatch)
             run([root], Settings())
         messages.append((raised.value.message, raised.value.path))
     assert messages[0] == messages[1] and "not UTF-8" in messages[0][0]
+    # the parsing process was reaped: no exited child is left behind (or no child at all)
+    with contextlib.suppress(ChildProcessError):
+        assert os.waitpid(-1, os.WNOHANG) == (0, 0)
 
 
 def test_one_process_when_asked_or_when_there_is_no_fork(monkeypatch):
