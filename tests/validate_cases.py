@@ -27,9 +27,10 @@ def findings(case: Path):
 
 
 def as_lines(case: Path, found) -> list[str]:
+    """``path:line:col: CODE severity`` per finding, paths relative to the case."""
     return sorted(
         f"{Path(os.path.relpath(os.path.abspath(f.path), case)).as_posix()}:{f.line}:{f.column}: "
-        f"{f.code}"
+        f"{f.code} {f.severity}"
         for f in found
     )
 

@@ -1,11 +1,14 @@
 """The ``cc-pack`` command line. One module per subcommand in ``cc_pack.commands``, imported
-only when that subcommand runs, so ``cc-pack scope check`` does not pay for validate's imports."""
+only when that subcommand runs, so ``cc-pack scope check`` does not pay for validate's imports.
+
+``cc-pack validate`` is what pre-commit and CI run on every change, and start-up is most of its
+time: an ordinary ``validate`` call runs without importing click at all (``main`` hands the
+group anything else: other commands, ``--help``, a usage error)."""
 
 from __future__ import annotations
 
 import importlib
-
-import click
+import sys
 
 from cc_pack import __version__
 
@@ -21,23 +24,55 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-class LazyGroup(click.Group):
-    def list_commands(self, ctx):
-        return sorted(COMMANDS)
+def _build():
+    import click
 
-    def get_command(self, ctx, name):
-        if name not in COMMANDS:
-            return None
-        module = importlib.import_module(f"cc_pack.commands.{COMMANDS[name][0]}")
-        return module.command
+    class LazyGroup(click.Group):
+        def list_commands(self, ctx):
+            return sorted(COMMANDS)
 
-    def format_commands(self, ctx, formatter):
-        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
-        with formatter.section("Commands"):
-            formatter.write_dl(rows)
+        def get_command(self, ctx, name):
+            if name not in COMMANDS:
+                return None
+            module = importlib.import_module(f"cc_pack.commands.{COMMANDS[name][0]}")
+            return module.command
+
+        def format_commands(self, ctx, formatter):
+            rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+    @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+    @click.version_option(__version__, prog_name="cc-pack")
+    def main() -> None:
+        """cc-pack: phased orchestration for Claude Code, enforced by hooks and saved run state."""
+
+    return main
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="cc-pack")
-def main() -> None:
-    """cc-pack: phased orchestration for Claude Code, enforced by hooks and saved run state."""
+class _Main:
+    """The entry point: the click group, built on first use, with ``validate``'s fast path."""
+
+    _group = None
+
+    @property
+    def group(self):
+        if _Main._group is None:
+            _Main._group = _build()
+        return _Main._group
+
+    def __call__(self, args=None, prog_name=None, **extra):
+        argv = sys.argv[1:] if args is None else list(args)
+        if argv[:1] == ["validate"] and not extra:
+            from cc_pack.commands.validate import fast
+
+            code = fast(argv[1:])
+            if code is not None:
+                sys.exit(code)
+        return self.group(args, prog_name=prog_name, **extra)
+
+    def __getattr__(self, name):
+        return getattr(self.group, name)
+
+
+main = _Main()

@@ -15,7 +15,12 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 
-import click
+
+def _stderr(text: str) -> None:
+    """What click.echo(text, err=True) did, without importing click (validate's fast path)."""
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
+
 
 EXIT_OK = 0
 EXIT_CHECK_FAILED = 1
@@ -82,17 +87,17 @@ def handle_errors(func: Callable) -> Callable:
         try:
             return func(*args, **kwargs)
         except CcPackError as exc:
-            click.echo(exc.render(), err=True)
+            _stderr(exc.render())
             sys.exit(exc.exit_code)
         except StateError as exc:
-            click.echo(f"cc-pack: error: {exc.path}: {exc.problem}\n  fix: {exc.fix}", err=True)
+            _stderr(f"cc-pack: error: {exc.path}: {exc.problem}\n  fix: {exc.fix}")
             sys.exit(EXIT_STATE)
         except PermissionError as exc:
-            click.echo(f"cc-pack: error: {exc.filename}: permission denied", err=True)
+            _stderr(f"cc-pack: error: {exc.filename}: permission denied")
             sys.exit(EXIT_IO)
         except OSError as exc:
             name = f"{exc.filename}: " if exc.filename else ""
-            click.echo(f"cc-pack: error: {name}{exc.strerror or exc}", err=True)
+            _stderr(f"cc-pack: error: {name}{exc.strerror or exc}")
             sys.exit(EXIT_IO)
         except KeyboardInterrupt:
             sys.exit(130)
@@ -101,10 +106,9 @@ def handle_errors(func: Callable) -> Callable:
 
             if os.environ.get("CC_PACK_DEBUG"):
                 raise
-            click.echo(
+            _stderr(
                 f"cc-pack: internal error: {type(exc).__name__}: {exc}\n"
-                "  fix: rerun with CC_PACK_DEBUG=1 for the traceback and report it",
-                err=True,
+                "  fix: rerun with CC_PACK_DEBUG=1 for the traceback and report it"
             )
             sys.exit(70)
 

@@ -1,6 +1,8 @@
 """The real ``claude plugin validate --strict`` (Claude Code 2.1.197) on each reference C.6 plugin:
 its verdict still matches the one recorded in expected.txt, and wherever it reports an error
-(a ✘ line), cc-pack validate reports an error too."""
+(a ✘ line) about a file Claude Code does not load as written, cc-pack validate reports an error
+too. Where the recorded runtime consequence is "none" the 2.1.197 validator is stricter than the
+loader (it skips the loader's quoting retry): cc-pack reports a warning there, not an error."""
 
 from __future__ import annotations
 
@@ -79,6 +81,9 @@ def test_cc_pack_reports_an_error_wherever_claude_does(case, verdicts):
     rc, output = verdicts[case.name]
     ours = findings(case)
     if claude_verdict(rc, output) == "error":
-        assert any(f.severity == "error" for f in ours), output
+        if expected(case)[0]["runtime"].startswith("none"):
+            assert ours and not any(f.severity == "error" for f in ours), output
+        else:
+            assert any(f.severity == "error" for f in ours), output
     if case.name.startswith("00-"):
         assert rc == 0 and ours == []

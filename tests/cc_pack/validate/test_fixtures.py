@@ -1,5 +1,6 @@
 """Golden fixtures: every case under tests/fixtures/validate/<family>/{valid,invalid}/ and the 46
-reference C.6 plugins report exactly the codes, lines and columns in their expected.txt."""
+reference C.6 plugins report exactly the codes, lines, columns and severities in their
+expected.txt (``path:line:col: CODE severity``)."""
 
 from __future__ import annotations
 
@@ -33,8 +34,20 @@ def test_every_family_has_valid_and_invalid_cases():
 
 
 def test_every_code_has_a_golden_fixture():
-    covered = {line.rsplit(" ", 1)[-1] for case in CASES for line in expected(case)[1]}
+    covered = {line.split(" ")[1] for case in CASES for line in expected(case)[1]}
     assert sorted(set(RULES) - covered) == []
+
+
+def test_every_policy_rule_is_shown_as_an_error_and_as_a_warning():
+    """Policy rules are errors where the project opted into cc-pack, warnings elsewhere: the
+    fixtures show both sides of every policy code that has a fixture outside an opted-in case."""
+    seen: dict[str, set[str]] = {}
+    for case in CASES:
+        for line in expected(case)[1]:
+            code, severity = line.split(" ")[1:3]
+            seen.setdefault(code, set()).add(severity)
+    for code in ("SP001", "SP002", "RL002", "RL003"):
+        assert seen[code] == {"error", "warning"}, code
 
 
 def test_c6_has_the_46_reference_cases_and_each_runtime_defect_is_flagged():
@@ -43,7 +56,7 @@ def test_c6_has_the_46_reference_cases_and_each_runtime_defect_is_flagged():
     for case in c6:
         header, want = expected(case)
         assert header["claude"] in ("pass", "warning", "error"), case.name
-        if header["runtime"] != "none":
+        if not header["runtime"].startswith("none"):
             assert want, f"{case.name} has a runtime consequence but no finding"
     baseline = C6 / "00-valid-baseline"
     assert findings(baseline) == []

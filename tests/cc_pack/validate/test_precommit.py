@@ -32,7 +32,8 @@ PACKAGE_FILES = (
     "skills",
     ".claude-plugin",
 )
-BROKEN = "---\nname: worker\ndescription: Does the work.\ntools: Read, Agent\n---\nWork.\n"
+# a runtime defect (a tool that does not exist), so the run fails in a repo without cc-pack too
+BROKEN = "---\nname: worker\ndescription: Does the work.\ntools: Read, Frobnicate\n---\nWork.\n"
 FIXED = "---\nname: worker\ndescription: Does the work.\ntools: Read, Bash\n---\nWork.\n"
 
 
@@ -89,10 +90,10 @@ def test_pre_commit_fails_on_a_broken_agent_and_passes_once_fixed(hook_repo, git
     assert tried.returncode == 1, tried.stdout + tried.stderr
     assert "cc-pack validate" in tried.stdout and "Failed" in tried.stdout
     assert (
-        "agents/worker.md:4:14: SP002 'Agent' in tools lets this subagent spawn subagents"
+        "agents/worker.md:4:14: AG007 'Frobnicate' in tools is not a Claude Code tool"
         in tried.stdout
     )
-    assert "hint: remove Agent from tools" in tried.stdout
+    assert "hint: use a tool name such as Read" in tried.stdout
 
     (git_repo / ".pre-commit-config.yaml").write_text(
         f"repos:\n- repo: {repo_path}\n  rev: {rev}\n  hooks:\n  - id: cc-pack-validate\n"

@@ -21,8 +21,19 @@ def run(paths: list[Path], settings: Settings) -> Outcome:
     only = found.only
 
     for unit in found.units.values():
+        opted_in = settings.opted_in or unit.opted_in
 
-        def emit(code: str, path: Path, where: tuple[int, int], **fields) -> None:
+        def emit(
+            code: str,
+            path: Path,
+            where: tuple[int, int],
+            /,
+            severity: str | None = None,
+            _opted_in: bool = opted_in,
+            **fields,
+        ) -> None:
+            """Report one finding. ``severity`` overrides the rule's (a rule whose ``other``
+            says when); a policy rule is an error only where the project opted in."""
             rule = RULES[code]
             if not matches(code, select) or matches(code, settings.ignore):
                 return
@@ -34,16 +45,11 @@ def run(paths: list[Path], settings: Settings) -> Outcome:
             if key in seen:
                 return  # the same file reached through two units (a symlinked .claude/agents)
             seen.add(key)
+            level = severity or rule.severity
+            if rule.kind == "policy" and not _opted_in:
+                level = "warning"
             findings.append(
-                Finding(
-                    path,
-                    where[0],
-                    where[1],
-                    code,
-                    rule.severity,
-                    message,
-                    rule.hint.format(**fields),
-                )
+                Finding(path, where[0], where[1], code, level, message, rule.hint.format(**fields))
             )
 
         for check in CHECKS:

@@ -6,19 +6,20 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_right
-from dataclasses import dataclass, field
 from pathlib import Path
 
 Position = tuple[int, int]
 
 
-@dataclass(slots=True)
 class JsonFile:
-    path: Path
-    text: str
-    data: object = None
-    error: tuple[int, int, str] | None = None  # line, column, message
-    positions: dict[tuple, Position] = field(default_factory=dict)
+    __slots__ = ("data", "error", "path", "positions", "text")
+
+    def __init__(self, path: Path, text: str):
+        self.path = path
+        self.text = text
+        self.data: object = None
+        self.error: tuple[int, int, str] | None = None  # line, column, message
+        self.positions: dict[tuple, Position] = {}
 
     def locate(self, path: tuple) -> Position:
         """The position of the key (or array item) at ``path``, else of its nearest parent."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -70,6 +69,8 @@ def _record(f: Finding, base: Path) -> dict:
 
 
 def as_json(outcome: Outcome, base: Path) -> str:
+    import json
+
     document = {
         "version": JSON_VERSION,
         "findings": [_record(f, base) for f in outcome.findings],
@@ -80,6 +81,8 @@ def as_json(outcome: Outcome, base: Path) -> str:
 
 def sarif(outcome: Outcome, base: Path, rules: dict) -> str:
     """One run; every rule in the registry is listed so result ``ruleIndex`` values are stable."""
+    import json
+
     codes = list(rules)
     driver_rules = [
         {

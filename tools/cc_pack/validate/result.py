@@ -2,30 +2,44 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 
-@dataclass(frozen=True, slots=True)
 class Finding:
-    path: Path
-    line: int
-    column: int
-    code: str
-    severity: str  # "error" | "warning"
-    message: str
-    hint: str
+    __slots__ = ("code", "column", "hint", "line", "message", "path", "severity")
+
+    def __init__(self, path, line, column, code, severity, message, hint):
+        self.path: Path = path
+        self.line: int = line
+        self.column: int = column
+        self.code: str = code
+        self.severity: str = severity  # "error" | "warning"
+        self.message: str = message
+        self.hint: str = hint
 
     def sort_key(self) -> tuple:
         return (str(self.path), self.line, self.column, self.code)
 
+    def __repr__(self) -> str:
+        return f"Finding({self.path}:{self.line}:{self.column} {self.code} {self.severity})"
 
-@dataclass(slots=True)
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Finding) and all(
+            getattr(self, k) == getattr(other, k) for k in self.__slots__
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.line, self.column, self.code, self.message))
+
+
 class Outcome:
     """Everything one ``validate`` call produced."""
 
-    findings: list[Finding]
-    files: int  # how many files were read
+    __slots__ = ("files", "findings")
+
+    def __init__(self, findings: list[Finding], files: int):
+        self.findings = findings
+        self.files = files  # how many files were read
 
     @property
     def errors(self) -> int:

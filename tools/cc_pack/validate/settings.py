@@ -1,10 +1,9 @@
 """The options validate runs with: the project's ``.claude/cc-pack.yaml`` (loaded through
 ``cc_pack.config`` only when the file exists, so a repo without one does not pay pydantic's
-import) plus the command line."""
+import) plus the command line, and whether the project opted into cc-pack's policy rules."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from cc_pack_hooks.roles import DEFAULT_CONFIG
@@ -13,21 +12,61 @@ from cc_pack_hooks.roles import DEFAULT_CONFIG
 # cc_pack.config's).
 DEFAULTS = DEFAULT_CONFIG
 
+# The hook scripts cc-pack registers (a test keeps this equal to cc_pack.hookspec's table, which
+# validate does not import: it costs more than a small pack's whole run).
+HOOK_SCRIPTS = frozenset(
+    [
+        "approval_capture",
+        "bash_audit",
+        "contract_check",
+        "lint_after_edit",
+        "scope_guard",
+        "spawn_gate",
+        "stop_gate",
+    ]
+)
 
-@dataclass(slots=True)
+
 class Settings:
-    select: list[str] = field(default_factory=list)  # empty = every rule
-    ignore: list[str] = field(default_factory=list)
-    allow_nesting: bool = False
-    reviewers: list[str] = field(default_factory=lambda: list(DEFAULTS["roles"]["reviewers"]))
-    orchestrator: str = "orchestrate"
-    budget_tokens: int = 1500
+    __slots__ = (
+        "allow_nesting",
+        "budget_tokens",
+        "ignore",
+        "opted_in",
+        "orchestrator",
+        "reviewers",
+        "select",
+    )
+
+    def __init__(
+        self,
+        select: list[str] | None = None,
+        ignore: list[str] | None = None,
+        allow_nesting: bool = False,
+        reviewers: list[str] | None = None,
+        orchestrator: str = "orchestrate",
+        budget_tokens: int = 1500,
+        opted_in: bool = False,
+    ):
+        self.select = list(select or [])  # empty = every rule
+        self.ignore = list(ignore or [])
+        self.allow_nesting = allow_nesting
+        self.reviewers = list(DEFAULTS["roles"]["reviewers"] if reviewers is None else reviewers)
+        self.orchestrator = orchestrator
+        self.budget_tokens = budget_tokens
+        self.opted_in = opted_in  # the project uses cc-pack: policy rules are errors
 
     def is_reviewer(self, name: str | None) -> bool:
-        return bool(name) and (name.endswith("-reviewer") or name in self.reviewers)
+        """A reviewer is an agent the config's ``roles.reviewers`` lists (a plugin agent may be
+        written with its ``plugin:`` prefix there)."""
+        if not name:
+            return False
+        return name in self.reviewers or any(
+            r.rsplit(":", 1)[-1] == name for r in self.reviewers if ":" in r
+        )
 
     @classmethod
-    def from_config(cls, config: dict) -> Settings:
+    def from_config(cls, config: dict, opted_in: bool = False) -> Settings:
         return cls(
             select=list(config["validate"]["select"]),
             ignore=list(config["validate"]["ignore"]),
@@ -35,6 +74,7 @@ class Settings:
             reviewers=list(config["roles"]["reviewers"]),
             orchestrator=config["roles"]["orchestrator"],
             budget_tokens=int(config["validate"]["budget_tokens"]),
+            opted_in=opted_in,
         )
 
 
@@ -49,11 +89,39 @@ def project_root(start: Path) -> Path | None:
     return None
 
 
+def registers_cc_pack(text: str) -> bool:
+    """A settings or hooks.json text that registers cc-pack's hooks: it names the installed
+    hook directory or package, or at least three of cc-pack's hook scripts."""
+    if "hooks/cc-pack/" in text or "cc_pack" in text:
+        return True
+    return sum(1 for name in HOOK_SCRIPTS if name in text) >= 3
+
+
+def opted_in_at(root: Path) -> bool:
+    """The project at ``root`` uses cc-pack: it has a config, or the pack is installed (its hook
+    directory, or cc-pack's hooks registered in a settings file)."""
+    claude = root / ".claude"
+    if (claude / "cc-pack.yaml").is_file() or (claude / "hooks" / "cc-pack").is_dir():
+        return True
+    for name in ("settings.json", "settings.local.json"):
+        path = claude / name
+        if path.is_file():
+            try:
+                with open(path, encoding="utf-8") as handle:
+                    if registers_cc_pack(handle.read()):
+                        return True
+            except (OSError, UnicodeDecodeError):
+                continue  # reported when the file itself is read
+    return False
+
+
 def load(start: Path) -> Settings:
     """Settings from the config of the project containing ``start`` (defaults without one)."""
     root = project_root(start)
-    if root is None or not (root / ".claude" / "cc-pack.yaml").is_file():
+    if root is None:
         return Settings.from_config(DEFAULTS)
+    if not (root / ".claude" / "cc-pack.yaml").is_file():
+        return Settings.from_config(DEFAULTS, opted_in=opted_in_at(root))
     from cc_pack.config import compile_config, load
 
-    return Settings.from_config(compile_config(load(root)))
+    return Settings.from_config(compile_config(load(root)), opted_in=True)

@@ -1,5 +1,6 @@
 """AG: agent definitions (``agents/**/*.md``). Claude Code drops a project agent without a name
-or description, ignores unknown fields and bad values, and sends any ``model`` verbatim."""
+or description (a plugin agent is named after its file and gets a placeholder description),
+ignores unknown fields and bad values, and sends any ``model`` verbatim."""
 
 from __future__ import annotations
 
@@ -7,25 +8,25 @@ import re
 
 from cc_pack.validate import vocab
 from cc_pack.validate.rules import Rule
-from cc_pack.validate.unit import agent_name
+from cc_pack.validate.unit import agent_name, is_readme
 
 RULES = (
     Rule(
         "AG001",
         "error",
-        "agent has no name",
-        "agent has no 'name' (a project agent without one is silently dropped)",
+        "project agent has no name",
+        "agent has no 'name': Claude Code silently drops a project agent without one",
         "add `name: {stem}`",
         "---\ndescription: Reviews code.\n---\n",
     ),
     Rule(
         "AG002",
-        "error",
+        "warning",
         "agent has no description",
-        "agent has no 'description' (a project agent without one is silently dropped, and the "
-        "model cannot tell when to use it)",
+        "agent has no 'description': {consequence}",
         "add `description:` saying what the agent does and when to use it",
         "---\nname: reviewer\n---\n",
+        other="error for a project agent, which is dropped",
     ),
     Rule(
         "AG003",
@@ -42,6 +43,7 @@ RULES = (
         "agent name '{name}' differs from the file name '{stem}'",
         "rename the file to {name}.md or set `name: {stem}`",
         "agents/reviewer.md:\n---\nname: code-checker\n---\n",
+        kind="advice",
     ),
     Rule(
         "AG005",
@@ -71,10 +73,11 @@ RULES = (
     Rule(
         "AG008",
         "warning",
-        "tool does not exist in Claude Code 2.1.197",
-        "'{tool}' in {key} is not a tool in Claude Code 2.1.197",
+        "tool from an older Claude Code",
+        "'{tool}' in {key} is not a tool in Claude Code 2.1.197 or 2.1.330 (the agent gets "
+        "nothing for it)",
         "{fix}",
-        "---\nname: reviewer\ndescription: Reviews code.\ntools: Read, Grep, MultiEdit\n---\n",
+        "---\nname: reviewer\ndescription: Reviews code.\ntools: Read, MultiEdit\n---\n",
     ),
     Rule(
         "AG009",
@@ -108,6 +111,16 @@ RULES = (
         "subagent_type, and a leading '-' is rejected)",
         "use a name such as {suggestion}",
         "---\nname: Code Reviewer!\ndescription: Reviews code.\n---\n",
+        kind="advice",
+    ),
+    Rule(
+        "AG013",
+        "warning",
+        "README.md in a plugin's agents/ is an agent",
+        "Claude Code loads every .md in a plugin's agents/: this README is the agent "
+        "'{plugin}:{stem}', listed to the model in every session",
+        'move it out of agents/ (or list the real agents in plugin.json "agents")',
+        "my-plugin/agents/README.md\n",
     ),
 )
 
@@ -118,15 +131,32 @@ def check(unit, emit) -> None:
     seen: dict[str, object] = {}
     checks = value_checks(unit)
     for doc in unit.agents:
+        path = doc.path
+        stem = path.name[:-3]
+        if is_readme(path) and unit.plugin and not doc.present:
+            emit("AG013", path, (1, 1), plugin=unit.name, stem=stem)
+            continue
         if doc.data is None:
             continue  # FM rules said why
-        data, path = doc.data, doc.path
-        stem = path.name[:-3]
+        data = doc.data
         name = agent_name(doc)
-        if data.get("name") in (None, ""):
+        if data.get("name") in (None, "") and not unit.plugin:
             emit("AG001", path, doc.key_pos("name"), stem=stem)
-        if data.get("description") is None or data.get("description") == "":
-            emit("AG002", path, doc.key_pos("description"))
+        if data.get("description") in (None, ""):
+            if unit.plugin:
+                consequence = (
+                    f"Claude Code lists it with the placeholder 'Agent from {unit.name} plugin', "
+                    "so the model cannot tell when to use it"
+                )
+            else:
+                consequence = "Claude Code silently drops a project agent without one"
+            emit(
+                "AG002",
+                path,
+                doc.key_pos("description"),
+                severity=None if unit.plugin else "error",
+                consequence=consequence,
+            )
         if name is not None:
             if name in seen:
                 emit("AG003", path, doc.value_pos("name"), name=name, other=seen[name].path.name)
@@ -154,27 +184,18 @@ def check_tools(doc, key: str, emit) -> None:
         emit("AG009", doc.path, doc.value_pos(key), key=key, entry=doc.data[key])
         return
     for index, entry in entries:
-        if isinstance(entry, str) and entry in vocab.TOOLS:
+        if isinstance(entry, str) and entry in vocab.KNOWN_TOOLS:
             continue  # the common case, decided without parsing
         parsed = vocab.parse_tool(entry) if isinstance(entry, str) else None
         if parsed is None:
             emit("AG009", doc.path, doc.item_pos(key, index, entry), key=key, entry=entry)
             continue
         name = parsed[0]
-        if name in vocab.TOOLS or vocab.is_mcp(name):
+        if name in vocab.KNOWN_TOOLS or vocab.is_mcp(name):
             continue
         where = doc.item_pos(key, index, entry)
         if name in vocab.LEGACY_TOOLS:
-            fix = (
-                "use Bash (find/grep run the embedded bfs/ugrep)"
-                if name in ("Glob", "Grep", "LS")
-                else "use Edit"
-                if name == "MultiEdit"
-                else "use TaskCreate/TaskUpdate"
-                if name.startswith("Todo")
-                else "remove it"
-            )
-            emit("AG008", doc.path, where, key=key, tool=name, fix=fix)
+            emit("AG008", doc.path, where, key=key, tool=name, fix=vocab.LEGACY_TOOLS[name])
         else:
             emit("AG007", doc.path, where, key=key, tool=name)
 

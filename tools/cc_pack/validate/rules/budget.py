@@ -3,6 +3,7 @@ model in every conversation, and CLAUDE.md is loaded whole; estimated at 4 chara
 
 from __future__ import annotations
 
+from cc_pack.validate import vocab
 from cc_pack.validate.rules import Rule
 
 RULES = (
@@ -15,6 +16,7 @@ RULES = (
         "shorten the longest descriptions, set `disable-model-invocation: true` on user-only "
         "skills, or raise validate.budget_tokens in .claude/cc-pack.yaml",
         "1,000 agents with a 400-character description each\n",
+        kind="advice",
     ),
     Rule(
         "BG002",
@@ -23,6 +25,7 @@ RULES = (
         "CLAUDE.md is ~{tokens} tokens (over 500), loaded into every session",
         "keep CLAUDE.md to the rules every session needs; move the rest into skills",
         "a 3,000-character CLAUDE.md\n",
+        kind="advice",
     ),
     Rule(
         "BG003",
@@ -49,7 +52,7 @@ def check(unit, emit) -> None:
         description = data.get("description")
         if not isinstance(description, str):
             continue
-        if kind != "agent" and data.get("disable-model-invocation") is True:
+        if kind != "agent" and vocab.is_true(data.get("disable-model-invocation")):
             continue  # not listed to the model
         if kind != "agent" and len(description) > LISTING_LIMIT:
             emit("BG003", doc.path, doc.value_pos("description"), length=len(description))

@@ -7,7 +7,8 @@ import re
 
 from cc_pack.validate import vocab
 from cc_pack.validate.rules import Rule
-from cc_pack.validate.rules.skills import prompt_values
+from cc_pack.validate.rules.skills import body_commands, prompt_values
+from cc_pack.validate.unit import is_readme
 
 RULES = (
     Rule(
@@ -42,6 +43,25 @@ RULES = (
         "command has no 'description'; listings show its first line instead",
         "add `description:` saying what the command does",
         "---\nargument-hint: <task>\n---\n",
+        kind="advice",
+    ),
+    Rule(
+        "CM005",
+        "error",
+        "the body runs a shell command when the command is invoked",
+        "Claude Code runs {pattern} when the command is invoked{where}",
+        "{fix}",
+        "Example:\n```markdown\nCurrent branch: !`git branch --show-current`\n```\n",
+        other="warning outside a code block, when allowed-tools does not permit the command",
+    ),
+    Rule(
+        "CM006",
+        "warning",
+        "README.md in commands/ is a command",
+        "Claude Code loads every .md in commands/: this README is the command '/{name}', listed "
+        "to the model as a skill",
+        "move it out of commands/",
+        "commands/README.md\n",
     ),
 )
 
@@ -50,6 +70,10 @@ _POSITIONAL = re.compile(r"\$(\d+)|\$ARGUMENTS\[(\d+)\]")
 
 def check(unit, emit) -> None:
     for doc in unit.commands:
+        if is_readme(doc.path) and not doc.present:
+            name = f"{unit.name}:{doc.path.stem}" if unit.plugin else doc.path.stem
+            emit("CM006", doc.path, (1, 1), name=name)
+            continue
         if doc.data is not None:
             for key in doc.data:
                 if key not in vocab.COMMAND_FIELDS:
@@ -58,6 +82,7 @@ def check(unit, emit) -> None:
             if doc.data.get("description") in (None, ""):
                 emit("CM004", doc.path, doc.key_pos("description"))
         positional(doc, emit)
+        body_commands(doc, "command", "CM005", emit)
 
 
 def positional(doc, emit) -> None:

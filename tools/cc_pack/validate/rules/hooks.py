@@ -5,10 +5,8 @@ blocks every matching tool call)."""
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
-import shlex
 from pathlib import Path
 
 from cc_pack.validate import vocab
@@ -88,7 +86,7 @@ RULES = (
         "HK009",
         "warning",
         "matcher names a tool that does not exist",
-        "matcher item '{item}' is not a Claude Code 2.1.197 tool, so this hook never fires for it",
+        "matcher item '{item}' is not a Claude Code tool, so this hook never fires for it",
         "{fix}",
         '{"hooks": {"PreToolUse": [{"matcher": "MultiEdit|Frobnicate", "hooks": [...]}]}}\n',
     ),
@@ -110,11 +108,59 @@ RULES = (
         "chmod +x {target}, or run it through its interpreter (python3 {script})",
         '"command": "${CLAUDE_PLUGIN_ROOT}/hooks/guard.sh"  (mode 644)\n',
     ),
+    Rule(
+        "HK012",
+        "error",
+        "hook reads a variable Claude Code never sets",
+        "{var} is not set for hook processes (Claude Code passes the event as JSON on stdin), "
+        "so the hook reads an empty string and silently does nothing useful",
+        "{fix}",
+        '"command": "ruff check $CLAUDE_TOOL_FILE_PATH"\n',
+    ),
+    Rule(
+        "HK013",
+        "error",
+        "hook interpreter does not exist",
+        "{what} '{interpreter}' does not exist: the shell exits 127 and the hook never runs "
+        "(it fails open: a guard on {event} lets every call through)",
+        "{fix}",
+        '"command": "/usr/local/bin/python3.9 ${CLAUDE_PLUGIN_ROOT}/hooks/guard.py"\n',
+    ),
+    Rule(
+        "HK014",
+        "warning",
+        "path variable unquoted in a hook command",
+        "{var} is not in double quotes: when the path holds a space (a user's home, a project "
+        "folder) the shell splits it and the hook fails",
+        'write it in double quotes (\\"{var}/hooks/x.py\\" in JSON), or use exec form: '
+        '"command": "python3", "args": ["${{{name}}}/hooks/x.py"]',
+        '"command": "python3 ${CLAUDE_PLUGIN_ROOT}/hooks/guard.py"\n',
+    ),
+    Rule(
+        "HK015",
+        "error",
+        "path variable is never expanded",
+        "{var} is {where}, so it is never expanded: the hook gets the literal text and fails "
+        "on every {event} event",
+        "{fix}",
+        '"command": "python3 \'${CLAUDE_PLUGIN_ROOT}/hooks/guard.py\'"\n',
+    ),
 )
 
 _INTERPRETER = re.compile(r"(python|python3(\.\d+)?|node|bash|sh|zsh|ruby|perl|bun|pwsh)")
 _EXACT = re.compile(r"[A-Za-z0-9_|, -]+")
 _PLUGIN_VAR = re.compile(r"\$\{CLAUDE_PLUGIN_ROOT\}|\$CLAUDE_PLUGIN_ROOT\b")
+_ENV_REF = re.compile(r"\$\{?(CLAUDE[A-Z0-9_]*)")
+_PATH_VARS = ("CLAUDE_PLUGIN_ROOT", "CLAUDE_PROJECT_DIR", "CLAUDE_PLUGIN_DATA")
+_RENAMED = {
+    "CLAUDE_SESSION_ID": "read session_id from the JSON on stdin (or $CLAUDE_CODE_SESSION_ID)",
+    "CLAUDE_TOOL_NAME": "read tool_name from the JSON on stdin (jq -r .tool_name)",
+    "CLAUDE_TOOL_INPUT": "read tool_input from the JSON on stdin (jq .tool_input)",
+    "CLAUDE_TOOL_FILE_PATH": "read tool_input.file_path from the JSON on stdin "
+    "(jq -r .tool_input.file_path)",
+    "CLAUDE_FILE_PATHS": "read tool_input.file_path from the JSON on stdin",
+    "CLAUDE_TOOL_OUTPUT": "read tool_response from the JSON on stdin",
+}
 _PROJECT_VAR = re.compile(r"\$\{CLAUDE_PROJECT_DIR\}|\$CLAUDE_PROJECT_DIR\b")
 
 
@@ -156,6 +202,8 @@ def check_source(unit, src, emit) -> None:
         return
     for event, groups in value.items():
         if event not in vocab.EVENTS:
+            import difflib
+
             close = difflib.get_close_matches(str(event), vocab.EVENTS, n=1)
             fix = f"did you mean {close[0]}?" if close else "use one of: " + ", ".join(vocab.EVENTS)
             emit("HK003", src.path, at(event), event=event, fix=fix)
@@ -216,7 +264,7 @@ def check_matcher(unit, src, event: str, matcher: str, where, emit) -> None:
                 emit("HK008", src.path, where, item=item, event=event, plugin=unit.name)
     if event in vocab.TOOL_EVENTS:
         for item in items:
-            if item in vocab.TOOLS:
+            if item in vocab.KNOWN_TOOLS:
                 continue
             if vocab.is_mcp(item):
                 if item.count("__") < 2:
@@ -229,10 +277,8 @@ def check_matcher(unit, src, event: str, matcher: str, where, emit) -> None:
                     )
                 continue
             fix = (
-                "Glob/Grep/LS run as Bash find/grep in 2.1.197: match Bash"
-                if item in ("Glob", "Grep", "LS")
-                else "MultiEdit does not exist: match Edit"
-                if item == "MultiEdit"
+                f"{item} is not a tool any more: {vocab.LEGACY_TOOLS[item]}"
+                if item in vocab.LEGACY_TOOLS
                 else "check the spelling (names are case-sensitive)"
             )
             emit("HK009", src.path, where, item=item, fix=fix)
@@ -291,7 +337,9 @@ def check_handler(unit, src, event, handler, path, at, emit) -> None:
         )
         return
     if kind == "command" and isinstance(handler.get("command"), str):
-        check_script(unit, src, event, handler["command"], args, at(*path, "command"), emit)
+        where = at(*path, "command")
+        check_variables(src, event, handler["command"], args, where, emit)
+        check_script(unit, src, event, handler["command"], args, where, emit)
 
 
 def check_script(unit, src, event, command: str, args, where, emit) -> None:
@@ -302,17 +350,39 @@ def check_script(unit, src, event, command: str, args, where, emit) -> None:
     plugin_root = str(unit.root) if unit.plugin else None
     project_root = str(unit.root) if unit.kind == "project" else None
 
+    # the roots go in as placeholders, so a space in them does not split a word here (HK014
+    # says when it would at runtime)
     def expand(value: str) -> str:
         if plugin_root:
-            value = _PLUGIN_VAR.sub(lambda _: plugin_root, value)
+            value = _PLUGIN_VAR.sub("\0PLUGIN\0", value)
         if project_root:
-            value = _PROJECT_VAR.sub(lambda _: project_root, value)
+            value = _PROJECT_VAR.sub("\0PROJECT\0", value)
         return value
 
+    def restore(value: str) -> str:
+        if "\0" not in value:
+            return value
+        return value.replace("\0PLUGIN\0", plugin_root or "").replace(
+            "\0PROJECT\0", project_root or ""
+        )
+
     try:
-        argv = [expand(command), *map(expand, args)] if args else shlex.split(expand(command))
+        argv = [expand(command), *map(expand, args)] if args else _split(expand(command))
     except ValueError:
         return  # unbalanced quotes: the shell will say so
+    argv = [restore(word) for word in argv]
+    if argv and argv[0].startswith("/") and "$" not in argv[0] and not os.path.exists(argv[0]):
+        emit(
+            "HK013",
+            src.path,
+            where,
+            what="the interpreter",
+            interpreter=argv[0],
+            event=event,
+            fix=f"run it by name ({os.path.basename(argv[0])} ...), found on PATH, instead of "
+            "a path pinned to one machine",
+        )
+        return
     found = _script(argv)
     if found is None:
         return
@@ -330,6 +400,125 @@ def check_script(unit, src, event, command: str, args, where, emit) -> None:
         emit("HK006", src.path, where, script=shown, event=event, effect=effect, target=shown)
     elif direct and not os.access(path, os.X_OK):
         emit("HK011", src.path, where, script=shown, event=event, target=shown)
+    elif direct:
+        interpreter = _shebang(path)
+        if interpreter and not os.path.exists(interpreter):
+            emit(
+                "HK013",
+                src.path,
+                where,
+                what=f"the #! interpreter of {shown},",
+                interpreter=interpreter,
+                event=event,
+                fix=f"start {shown} with #!/usr/bin/env {os.path.basename(interpreter)}",
+            )
+
+
+_PLAIN_WORDS = re.compile(r"[^\s'\"\\\\]+(?:\s+[^\s'\"\\\\]+)*")
+
+
+def _split(command: str) -> list[str]:
+    """shlex.split, without importing shlex for the common command of plain words."""
+    if _PLAIN_WORDS.fullmatch(command.strip()):
+        return command.split()
+    import shlex
+
+    return shlex.split(command)
+
+
+def _shebang(path: Path) -> str | None:
+    try:
+        with open(path, "rb") as handle:
+            first = handle.readline(256)
+    except OSError:
+        return None
+    if not first.startswith(b"#!"):
+        return None
+    parts = first[2:].decode("utf-8", "replace").split()
+    return parts[0] if parts and parts[0].startswith("/") else None
+
+
+def _quoting(command: str) -> list[tuple[int, str]]:
+    """(offset, state) of every '$' in a shell command: state is "none", "single" or
+    "double"."""
+    found = []
+    state = "none"
+    i = 0
+    while i < len(command):
+        ch = command[i]
+        if state == "single":
+            if ch == "'":
+                state = "none"
+            elif ch == "$":
+                found.append((i, "single"))
+        elif ch == "\\":
+            i += 1  # the next character is escaped
+        elif ch == "$":
+            found.append((i, state))
+        elif ch == '"':
+            state = "none" if state == "double" else "double"
+        elif ch == "'" and state == "none":
+            state = "single"
+        i += 1
+    return found
+
+
+def check_variables(src, event, command: str, args, where, emit) -> None:
+    """HK012, HK014, HK015: what the command does with environment variables."""
+    texts = [command, *(args or [])]
+    if not any("$" in text for text in texts):
+        return
+    for text in texts:
+        for match in _ENV_REF.finditer(text):
+            name = match.group(1)
+            if name in vocab.HOOK_ENV or name.startswith(vocab.HOOK_ENV_PREFIXES):
+                continue
+            fix = _RENAMED.get(name, "read what you need from the event JSON on stdin")
+            emit("HK012", src.path, where, var=match.group(0) + _brace(text, match), fix=fix)
+    if args is not None:
+        # exec form: no shell; Claude Code substitutes ${CLAUDE_PLUGIN_ROOT}, ${CLAUDE_PROJECT_DIR}
+        # and ${CLAUDE_PLUGIN_DATA} in each element, braced only
+        for text in texts:
+            for match in re.finditer(r"\$(CLAUDE_[A-Z_]+)\b", text):
+                if match.group(1) in _PATH_VARS:
+                    name = match.group(1)
+                    emit(
+                        "HK015",
+                        src.path,
+                        where,
+                        var=match.group(0),
+                        event=event,
+                        where='in exec form ("args"), where Claude Code substitutes only the '
+                        "braced ${...} form",
+                        fix=f"write ${{{name}}}",
+                    )
+        return
+    for offset, state in _quoting(command):
+        match = _ENV_REF.match(command, offset)
+        if match is None or match.group(1) not in _PATH_VARS:
+            continue
+        name = match.group(1)
+        var = match.group(0) + _brace(command, match)
+        if src.origin == "settings" and name != "CLAUDE_PROJECT_DIR":
+            continue  # HK007: plugin variables fail in settings anyway
+        if state == "single":
+            emit(
+                "HK015",
+                src.path,
+                where,
+                var=var,
+                event=event,
+                where="inside single quotes",
+                fix=f'use double quotes: \\"${{{name}}}/...\\"',
+            )
+        elif state == "none":
+            emit("HK014", src.path, where, var=var, name=name)
+
+
+def _brace(text: str, match: re.Match) -> str:
+    """The closing brace of a ``${NAME}`` reference, to quote it as written."""
+    braced = match.group(0).startswith("${") and text[match.end() : match.end() + 1] == "}"
+    return "}" if braced else ""
 
 
 def _script(argv: list[str]) -> tuple[str, bool] | None:

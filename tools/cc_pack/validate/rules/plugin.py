@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 from cc_pack.validate.rules import Rule
@@ -37,8 +36,8 @@ RULES = (
     Rule(
         "PL004",
         "error",
-        "name contains spaces",
-        "name {name!r} contains spaces (rejected by Claude Code)",
+        "name contains spaces or characters Claude Code refuses",
+        "name {name!r} contains {what} ({consequence})",
         'use kebab-case: "{suggestion}"',
         '{"name": "Pack X"}\n',
     ),
@@ -49,6 +48,7 @@ RULES = (
         "name {name!r} is not kebab-case (marketplace sync requires it)",
         'use "{suggestion}"',
         '{"name": "Pack_X"}\n',
+        kind="advice",
     ),
     Rule(
         "PL006",
@@ -123,14 +123,15 @@ RULES = (
         "no '{key}' in {file}",
         "{fix}",
         '{"name": "pack"}\n',
+        kind="advice",
     ),
     Rule(
         "PL015",
         "error",
         "manifest field has the wrong type",
-        "{field} must be {expected}, not {found}",
-        "fix the value's type",
-        '{"name": "pack", "keywords": "a, b"}\n',
+        "{field} must be {expected}, not {found} ({consequence})",
+        "{fix}",
+        '{"name": "pack", "repository": {"type": "git", "url": "https://github.com/o/pack"}}\n',
     ),
     Rule(
         "PL016",
@@ -172,6 +173,22 @@ RULES = (
         "(plugin.json wins at install time)",
         "keep one version, in plugin.json",
         '{"plugins": [{"name": "a", "source": "./a", "version": "2.0.0"}]}\n',
+    ),
+    Rule(
+        "PL021",
+        "error",
+        "marketplace name is reserved",
+        "marketplace name {name!r} {problem}: Claude Code refuses the marketplace",
+        "choose a name of your own (kebab-case, without claude/anthropic/official)",
+        '{"name": "inline", "owner": {"name": "me"}, "plugins": []}\n',
+    ),
+    Rule(
+        "PL022",
+        "warning",
+        "name reserved for Anthropic",
+        "{what} {name!r} is reserved for Anthropic: {consequence}",
+        "choose a name of your own, for what the {thing} does",
+        '{"name": "claude-helpers"}\n',
     ),
 )
 
@@ -231,7 +248,48 @@ PATH_FIELDS = (
     "mcpServers",
     "lspServers",
 )
-STRING_FIELDS = ("version", "description", "displayName", "homepage", "license")
+# plugin.json's string fields: 2.1.197 refuses to load a plugin whose value has another type
+# (2.1.330 ignores the bad metadata but still refuses a non-string version), and
+# `claude plugin validate` rejects it on both
+STRING_FIELDS = ("version", "description", "displayName", "homepage", "repository", "license")
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s]+")
+# marketplace names (2.1.197 and 2.1.330): reserved outright, or for Anthropic's own marketplaces
+MARKET_RESERVED = {
+    "inline": "is reserved for --plugin-dir session plugins",
+    "builtin": "is reserved for built-in plugins",
+    "skills-dir": "is reserved for plugins loaded from .claude/skills/",
+}
+OFFICIAL_MARKETS = frozenset(
+    [
+        "claude-code-marketplace",
+        "claude-code-plugins",
+        "claude-plugins-official",
+        "anthropic-marketplace",
+        "anthropic-plugins",
+        "agent-skills",
+        "anthropic-agent-skills",
+        "life-sciences",
+        "knowledge-work-plugins",
+        "claude-for-legal",
+        "claude-for-financial-services",
+        "financial-services-plugins",
+        "claude-community",
+        "claude-plugins-community",
+    ]
+)
+_IMPERSONATES = re.compile(
+    r"official[^a-z0-9]*(anthropic|claude)|(?:anthropic|claude)[^a-z0-9]*official"
+    r"|^(?:anthropic|claude)[^a-z0-9]*(marketplace|plugins|official)",
+    re.I,
+)
+_NON_ASCII = re.compile(r"[^\u0020-\u007e]")
+# plugin names 2.1.330's `claude plugin validate` refuses as passing for Anthropic's own
+_RESERVED_PLUGIN = re.compile(
+    r"(?:claude|anthropics?|cc-plugin)-.*|claude|anthropics?|claude-code|claude-mods"
+)
+_OFFICIAL_BESIDE = re.compile(
+    r"official[^a-z0-9]*(anthropic|claude)|(anthropic|claude)[^a-z0-9]*official"
+)
 IGNORED_IN_PLUGIN_AGENTS = {
     "hooks": "move per-agent hooks into the plugin's hooks/hooks.json, keyed on agent_type",
     "permissionMode": "remove it; plugin agents run in the session's permission mode",
@@ -242,6 +300,12 @@ _KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 def _kebab(name: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", name.lower())) or "my-plugin"
+
+
+LOAD_FAILS = (
+    "Claude Code 2.1.197 refuses to load the plugin and `claude plugin validate` rejects it; "
+    "2.1.330 ignores the field"
+)
 
 
 def check(unit, emit) -> None:
@@ -257,6 +321,14 @@ def check(unit, emit) -> None:
     if (unit.root / "CLAUDE.md").is_file() and not (unit.root / ".claude").is_dir():
         emit("PL016", unit.root / "CLAUDE.md", (1, 1))
     manifest = unit.manifest
+    if manifest is None and unit.entry is not None:
+        # no plugin.json: the marketplace entry is the manifest; the marketplace's own check
+        # covers the entry's name and fields, this one the components it lists
+        entry = unit.entry
+        for field in PATH_FIELDS:
+            if field in entry.data:
+                paths(unit, field, entry.data[field], entry.file.path, entry.locate, emit)
+        return
     if manifest is None:
         emit("PL001", unit.root, (1, 1), name=_kebab(unit.root.resolve().name))
         return
@@ -273,10 +345,13 @@ def check(unit, emit) -> None:
             field="plugin.json",
             expected="an object",
             found=JSON_TYPES.get(type(data), "a value"),
+            consequence="the plugin does not load",
+            fix='write {"name": "..."}',
         )
         return
     path, at = manifest.path, manifest.locate
     name_check(data, path, at, (), "plugin.json", emit)
+    plugin_name(data, path, at, (), emit)
     for key in data:
         if key not in PLUGIN_FIELDS:
             emit("PL013", path, at((key,)), key=key, file="plugin.json")
@@ -295,25 +370,106 @@ def check(unit, emit) -> None:
 
 def name_check(data, path, at, base, what, emit) -> None:
     name = data.get("name")
+    where = at((*base, "name"))
     if not isinstance(name, str) or not name.strip():
-        emit("PL003", path, at((*base, "name")), what=what)
+        emit("PL003", path, where, what=what)
     elif " " in name:
-        emit("PL004", path, at((*base, "name")), name=name, suggestion=_kebab(name))
+        emit(
+            "PL004",
+            path,
+            where,
+            name=name,
+            what="spaces",
+            consequence="rejected by Claude Code",
+            suggestion=_kebab(name),
+        )
+    elif any(c in name for c in ":@/\\") or not name.isprintable():
+        emit(
+            "PL004",
+            path,
+            where,
+            name=name,
+            what="':', '@', a path separator or a control character",
+            consequence="Claude Code 2.1.330 refuses to load it: it is not a valid plugin name",
+            suggestion=_kebab(name),
+        )
     elif not _KEBAB.fullmatch(name):
-        emit("PL005", path, at((*base, "name")), name=name, suggestion=_kebab(name))
+        emit("PL005", path, where, name=name, suggestion=_kebab(name))
+
+
+def plugin_name(data, path, at, base, emit) -> None:
+    name = data.get("name")
+    if not isinstance(name, str):
+        return
+    lower = name.lower()
+    if _RESERVED_PLUGIN.fullmatch(lower) or _OFFICIAL_BESIDE.search(lower):
+        emit(
+            "PL022",
+            path,
+            at((*base, "name")),
+            what="plugin name",
+            name=name,
+            consequence="Claude Code 2.1.330's `claude plugin validate` rejects it as passing "
+            "for one of Anthropic's own (names starting claude-, anthropic-, cc-plugin-, ...)",
+            thing="plugin",
+        )
+
+
+def _found(value) -> str:
+    return JSON_TYPES.get(type(value), "a value")
+
+
+ENTRY_FAILS = (
+    "Claude Code cannot install the plugin from this entry, and `claude plugin validate` "
+    "rejects the marketplace"
+)
 
 
 def types(data, path, at, base, emit) -> None:
+    """PL015/PL006 on a plugin.json (``base`` empty) or a marketplace entry."""
+    fails = ENTRY_FAILS if base else LOAD_FAILS
     for key in STRING_FIELDS:
         if key in data and not isinstance(data[key], str):
+            fix = (
+                'write the URL as a string: "repository": "https://github.com/owner/repo"'
+                if key == "repository"
+                else f'write "{key}" as a string'
+            )
             emit(
                 "PL015",
                 path,
                 at((*base, key)),
                 field=key,
                 expected="a string",
-                found=JSON_TYPES.get(type(data[key]), "a value"),
+                found=_found(data[key]),
+                consequence="Claude Code refuses to load the plugin"
+                if key == "version" and not base
+                else fails,
+                fix=fix,
             )
+    homepage = data.get("homepage")
+    if isinstance(homepage, str) and not _URL.fullmatch(homepage):
+        emit(
+            "PL015",
+            path,
+            at((*base, "homepage")),
+            field="homepage",
+            expected="a URL",
+            found=repr(homepage),
+            consequence=fails,
+            fix='write a full URL: "https://..."',
+        )
+    if "defaultEnabled" in data and not isinstance(data["defaultEnabled"], bool):
+        emit(
+            "PL015",
+            path,
+            at((*base, "defaultEnabled")),
+            field="defaultEnabled",
+            expected="true or false",
+            found=_found(data["defaultEnabled"]),
+            consequence=fails if base else "Claude Code refuses to load the plugin",
+            fix='write "defaultEnabled": true (no quotes)',
+        )
     if "keywords" in data and not (
         isinstance(data["keywords"], list) and all(isinstance(k, str) for k in data["keywords"])
     ):
@@ -323,7 +479,9 @@ def types(data, path, at, base, emit) -> None:
             at((*base, "keywords")),
             field="keywords",
             expected="a list of strings",
-            found=JSON_TYPES.get(type(data["keywords"]), "a value"),
+            found=_found(data["keywords"]),
+            consequence=fails,
+            fix='write "keywords": ["a", "b"]',
         )
     author = data.get("author")
     if "author" in data and not (isinstance(author, dict) and isinstance(author.get("name"), str)):
@@ -356,6 +514,8 @@ def paths(unit, field, value, path, at, emit) -> None:
                 field=field,
                 expected="a ./path string",
                 found=JSON_TYPES.get(type(item), "a value"),
+                consequence="the manifest fails validation",
+                fix=f'write "{field}": ["./..."]',
             )
 
 
@@ -391,6 +551,8 @@ def one_path(unit, field, value: str, path, where, emit) -> None:
             field="hooks",
             expected="a ./path ending in .json",
             found=repr(value),
+            consequence="the manifest fails validation",
+            fix="point at a .json hooks file",
         )
 
 
@@ -411,6 +573,7 @@ def marketplace(unit, emit) -> None:
         )
         return
     name_check(data, path, at, (), "marketplace.json", emit)
+    market_name(data, path, at, emit)
     for key in data:
         if key not in MARKET_FIELDS:
             emit("PL013", path, at((key,)), key=key, file="marketplace.json")
@@ -446,6 +609,8 @@ def marketplace(unit, emit) -> None:
             )
             continue
         name_check(entry, path, at, base, f"plugins[{index}]", emit)
+        plugin_name(entry, path, at, base, emit)
+        types(entry, path, at, base, emit)
         name = entry.get("name")
         if isinstance(name, str):
             if name in seen:
@@ -455,6 +620,29 @@ def marketplace(unit, emit) -> None:
             if key not in ENTRY_FIELDS:
                 emit("PL013", path, at((*base, key)), key=key, file="marketplace.json")
         source(unit, entry, path, at, base, emit)
+
+
+def market_name(data, path, at, emit) -> None:
+    name = data.get("name")
+    if not isinstance(name, str):
+        return
+    lower = name.lower()
+    where = at(("name",))
+    if lower in MARKET_RESERVED:
+        emit("PL021", path, where, name=name, problem=MARKET_RESERVED[lower])
+    elif lower in OFFICIAL_MARKETS:
+        emit(
+            "PL022",
+            path,
+            where,
+            what="marketplace name",
+            name=name,
+            consequence="`claude plugin marketplace add` refuses it unless it comes from "
+            "github.com/anthropics/",
+            thing="marketplace",
+        )
+    elif _NON_ASCII.search(name) or _IMPERSONATES.search(name):
+        emit("PL021", path, where, name=name, problem="impersonates an official Anthropic name")
 
 
 def source(unit, entry, path, at, base, emit) -> None:
@@ -492,16 +680,9 @@ def source(unit, entry, path, at, base, emit) -> None:
             problem=f"{value} is not a directory",
             fix="fix the path (relative to the directory holding .claude-plugin/)",
         )
-    elif entry.get("strict", True) and not manifest.is_file():
-        emit(
-            "PL018",
-            path,
-            where,
-            name=name,
-            problem=f"{value} has no .claude-plugin/plugin.json",
-            fix='add the plugin\'s manifest, or set "strict": false',
-        )
     elif "version" in entry and manifest.is_file():
+        import json
+
         try:
             actual = json.loads(manifest.read_text(encoding="utf-8")).get("version")
         except (ValueError, OSError, AttributeError):

@@ -1,7 +1,8 @@
-"""RL: roles. Reviewers (a ``-reviewer`` name or ``roles.reviewers`` in the config) must be
-read-only and answer with the output contract; the orchestrator entry point
-(``roles.orchestrator``, default ``orchestrate``) must run in the main thread, started by the
-user."""
+"""RL: roles, cc-pack's policy. The reviewers the config's ``roles.reviewers`` lists (defaults:
+the pack's four) must be read-only and answer with the output contract; the orchestrator entry
+point (``roles.orchestrator``, default ``orchestrate``) must run in the main thread, started by
+the user. Claude Code itself accepts all of it: these are errors only where the project opted
+into cc-pack."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ RULES = (
         "reviewer '{name}' has no 'tools' list, so it inherits Write, Edit and Agent",
         "give it a read-only list, e.g. `tools: Read, Bash`",
         "---\nname: security-reviewer\ndescription: Reviews security.\n---\n",
+        kind="policy",
     ),
     Rule(
         "RL002",
@@ -27,6 +29,7 @@ RULES = (
         "reviewer '{name}' has '{tool}' in tools; reviewers must not change files or spawn agents",
         "remove {tool} from tools (reviewers report findings, the implementer edits)",
         "---\nname: security-reviewer\ndescription: Reviews.\ntools: Read, Edit\n---\n",
+        kind="policy",
     ),
     Rule(
         "RL003",
@@ -36,6 +39,7 @@ RULES = (
         "by the model",
         "add `skills: [{skill}]`",
         "---\nname: security-reviewer\ndescription: Reviews.\ntools: Read\n---\n",
+        kind="policy",
     ),
     Rule(
         "RL004",
@@ -44,6 +48,7 @@ RULES = (
         "agent '{name}' is the orchestrator; as a subagent it could not spawn the workers",
         "make {name} a skill (skills/{name}/SKILL.md) run in the main thread and remove this agent",
         "agents/orchestrate.md\n",
+        kind="policy",
     ),
     Rule(
         "RL005",
@@ -52,6 +57,7 @@ RULES = (
         "the orchestrator '{name}' has `context: fork`, so it runs as a subagent",
         "remove `context: fork` (the orchestrator must run in the main thread)",
         "---\ndescription: Orchestrate.\ncontext: fork\ndisable-model-invocation: true\n---\n",
+        kind="policy",
     ),
     Rule(
         "RL006",
@@ -61,6 +67,7 @@ RULES = (
         "a run on its own",
         "add `disable-model-invocation: true` (only the user starts a run)",
         "---\ndescription: Orchestrate a change.\n---\n",
+        kind="policy",
     ),
 )
 
@@ -110,5 +117,5 @@ def check(unit, emit) -> None:
             continue
         if doc.data.get("context") == "fork":
             emit("RL005", doc.path, doc.value_pos("context"), name=orchestrator)
-        if doc.data.get("disable-model-invocation") is not True:
+        if not vocab.is_true(doc.data.get("disable-model-invocation")):
             emit("RL006", doc.path, doc.key_pos("disable-model-invocation"), name=orchestrator)

@@ -1,7 +1,8 @@
-"""SP: spawn policy. In Claude Code 2.1.197 a subagent whose ``tools`` is omitted, or lists
-``Agent``/``Task``, can spawn subagents (to depth 5), and ``Agent(type)`` restrictions are only
-enforced for a ``--agent`` main thread. Default policy: no nesting (config
-``spawn.allow_nesting: true`` relaxes SP001/SP002); declared flows must stay acyclic."""
+"""SP: spawning subagents. Claude Code nests by default: a subagent whose ``tools`` is omitted,
+or lists ``Agent``/``Task``, can spawn subagents (to depth 5), and ``Agent(type)`` restrictions
+are only enforced for a ``--agent`` main thread. cc-pack's policy is that only the main thread
+spawns (SP001/SP002; config ``spawn.allow_nesting: true`` relaxes it) and that declared flows
+stay acyclic (SP005)."""
 
 from __future__ import annotations
 
@@ -15,23 +16,27 @@ RULES = (
         "error",
         "agent inherits the Agent tool",
         "'tools' is omitted, so this subagent inherits every tool including Agent and can spawn "
-        "subagents (nesting is off by default)",
+        "subagents (Claude Code nests by default; cc-pack's policy: only the main thread spawns)",
         "list the tools it needs explicitly (`tools: Read, Bash`) or add `disallowedTools: Agent`",
         "---\nname: worker\ndescription: Does work.\n---\n",
+        kind="policy",
     ),
     Rule(
         "SP002",
         "error",
         "agent lists Agent or Task",
-        "'{tool}' in tools lets this subagent spawn subagents (nesting is off by default)",
+        "'{tool}' in tools lets this subagent spawn subagents (cc-pack's policy: only the main "
+        "thread spawns)",
         "remove {tool} from tools (or set spawn.allow_nesting: true in .claude/cc-pack.yaml)",
         "---\nname: worker\ndescription: Does work.\ntools: Read, Agent\n---\n",
+        kind="policy",
     ),
     Rule(
         "SP003",
-        "error",
+        "warning",
         "Agent(...) names an unknown agent",
-        "Agent({target}) names an agent this pack does not define",
+        "Agent({target}) names an agent this pack does not define (when this agent runs as the "
+        "main thread it cannot spawn it, unless another pack defines it)",
         "use the name of an agent in this pack or a built-in one ({builtins})",
         "---\nname: lead\ndescription: Leads.\ntools: Read, Agent(no-such-agent)\n---\n",
     ),
@@ -47,9 +52,10 @@ RULES = (
         "SP005",
         "error",
         "agents can spawn each other in a cycle",
-        "spawn cycle: {cycle} (flows between agents must not loop)",
+        "spawn cycle: {cycle} (cc-pack's policy: flows between agents must not loop)",
         "remove one Agent(...) entry from the cycle",
         "a.md: tools: Agent(b)\nb.md: tools: Agent(a)\n",
+        kind="policy",
     ),
 )
 
