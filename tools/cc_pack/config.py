@@ -178,7 +178,9 @@ class Memory(_Strict):
         description="project-relative file a PASS run appends its decisions to",
     )
     budget_tokens: int = Field(
-        4000, gt=0, description="oldest entries are dropped past it; `cc-pack validate` warns"
+        4000,
+        gt=0,
+        description="past it the oldest cc-pack entries move to the archive file; `cc-pack validate` warns",
     )
 
     @field_validator("path")

@@ -19,6 +19,7 @@ HOOK_SCRIPTS = frozenset(
         "approval_capture",
         "bash_audit",
         "contract_check",
+        "handoff_inject",
         "lint_after_edit",
         "scope_guard",
         "spawn_gate",
@@ -32,6 +33,7 @@ class Settings:
         "allow_nesting",
         "budget_tokens",
         "ignore",
+        "memory",
         "opted_in",
         "orchestrator",
         "reviewers",
@@ -47,6 +49,7 @@ class Settings:
         orchestrator: str = "orchestrate",
         budget_tokens: int = 1500,
         opted_in: bool = False,
+        memory: dict | None = None,
     ):
         self.select = list(select or [])  # empty = every rule
         self.ignore = list(ignore or [])
@@ -55,6 +58,8 @@ class Settings:
         self.orchestrator = orchestrator
         self.budget_tokens = budget_tokens
         self.opted_in = opted_in  # the project uses cc-pack: policy rules are errors
+        # the project memory file cc-pack appends to at PASS ({path, budget_tokens}); None = off
+        self.memory = memory
 
     def is_reviewer(self, name: str | None) -> bool:
         """A reviewer is an agent the config's ``roles.reviewers`` lists (a plugin agent may be
@@ -75,6 +80,7 @@ class Settings:
             orchestrator=config["roles"]["orchestrator"],
             budget_tokens=int(config["validate"]["budget_tokens"]),
             opted_in=opted_in,
+            memory=config.get("memory") or None,
         )
 
 

@@ -35,6 +35,17 @@ RULES = (
         "put what the model needs to choose the skill in the first 1536 characters",
         "---\ndescription: <2,000 characters>\n---\n",
     ),
+    Rule(
+        "BG004",
+        "warning",
+        "project memory is over its budget",
+        "the project memory is ~{tokens} tokens, over memory.budget_tokens ({budget}): what "
+        "cc-pack appends at each PASS no longer fits",
+        "move settled decisions into CLAUDE.md or the archive file beside it, shorten entries, "
+        "or raise memory.budget_tokens in .claude/cc-pack.yaml",
+        ".claude/memory/decisions.md of 20,000 characters with the default budget of 4000\n",
+        kind="advice",
+    ),
 )
 
 LISTING_LIMIT = 1536
@@ -62,6 +73,7 @@ def check(unit, emit) -> None:
         if count > CLAUDE_MD_TOKENS:
             emit("BG002", path, (1, 1), tokens=count)
         loaded.append((count, path, None))
+    _memory(unit, emit)
     total = sum(count for count, _, _ in loaded)
     if total > unit.settings.budget_tokens and loaded:
         count, path, doc = max(loaded, key=lambda item: item[0])
@@ -73,3 +85,19 @@ def check(unit, emit) -> None:
             budget=unit.settings.budget_tokens,
             largest=f"{path.name}, ~{count} tokens",
         )
+
+
+def _memory(unit, emit) -> None:
+    """The decisions file cc-pack keeps under a budget when it appends (entries without its
+    marker are the user's and are never moved, so the file can still outgrow the budget)."""
+    memory = unit.settings.memory
+    if unit.kind != "project" or not memory:
+        return
+    path = unit.root / memory["path"]
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return  # no memory yet; an unreadable one is cc-pack's problem at the next PASS
+    used = len(text) // 4  # cc_pack.memory's estimate, not imported: it pulls in the run state
+    if used > memory["budget_tokens"]:
+        emit("BG004", path, (1, 1), tokens=used, budget=memory["budget_tokens"])
