@@ -180,7 +180,8 @@ class Memory(_Strict):
     budget_tokens: int = Field(
         4000,
         gt=0,
-        description="past it the oldest cc-pack entries move to the archive file; `cc-pack validate` warns",
+        description="past it the oldest cc-pack entries move to the archive file; "
+        "`cc-pack validate` warns",
     )
 
     @field_validator("path")

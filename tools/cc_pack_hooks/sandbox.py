@@ -22,10 +22,10 @@ read-write and every entry in it that is *not* in scope is bound read-only on to
 kernel then refuses to write, rename, delete or hard-link it (EROFS, EBUSY, EXDEV). What the
 kernel cannot refuse is the creation of a *new* name in such a directory (a temporary file, or an
 out-of-scope file); when the command ends, ``sweep`` moves every new entry that is not in scope
-out of the project into the run dir's ``quarantine/`` (read-only to the sandbox) and says so, and puts back the modes of
-those directories. A regular file with more than one hard link is read-only (its other names may
-be outside the scope); so is a directory holding a symbolic link that is not in scope (a bind
-mount cannot protect a link's own name).
+out of the project into the run dir's ``quarantine/`` (read-only to the sandbox) and says so,
+and puts back the modes of those directories. A regular file with more than one hard link is
+read-only (its other names may be outside the scope); so is a directory holding a symbolic link
+that is not in scope (a bind mount cannot protect a link's own name).
 """
 
 from __future__ import annotations
