@@ -145,3 +145,15 @@ def test_the_sweep_cannot_be_redirected_through_a_planted_link(proj: Path):
     ))  # fmt: skip
     assert (outside / "secret.txt").read_text() == "secret\n"
     assert not (proj / "secret.txt").exists()
+
+
+def test_a_program_the_cli_confines_leaves_no_new_name_outside_its_outputs(proj: Path):
+    """The verify phase and the step validations run through ``Confined``: a test that writes
+    next to its allowed output file gets that file, and the new neighbour is swept out."""
+    job = sandbox.Confined(proj, ["/bin/sh", "-c", "echo r > src/report.xml; echo x > src/evil.py"],
+                           ["src/report.xml"], "r1")  # fmt: skip
+    subprocess.run(job.argv, capture_output=True, timeout=30, check=False)
+    notes = job.finish()
+    assert (proj / "src/report.xml").read_text() == "r\n"
+    assert not (proj / "src/evil.py").exists()
+    assert any("src/evil.py" in n and "outside the scope" in n for n in notes)
