@@ -22,6 +22,7 @@ from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "tests"))  # claudebin
 sys.path.insert(0, str(REPO / "tests" / "e2e"))
 import fakeapi  # noqa: E402
 import runner  # noqa: E402

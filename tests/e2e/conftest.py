@@ -7,7 +7,6 @@ fails under ``CI`` (a skipped e2e suite proves nothing) and is skipped with the 
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -30,7 +29,7 @@ def claude_binary(claude_version: str) -> Path:
     try:
         return runner.ensure_binary(claude_version)
     except runner.BinaryMissing as exc:
-        if os.environ.get("CI"):
+        if runner.in_ci():
             pytest.fail(f"Claude Code {claude_version} unavailable in CI: {exc}")
         pytest.skip(f"Claude Code {claude_version} unavailable: {exc}")
 

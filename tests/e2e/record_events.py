@@ -32,6 +32,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # claudebin
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fakeapi import Conversation, FakeAPI, main_thread, reply, subagent, tool

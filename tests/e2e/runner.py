@@ -7,16 +7,14 @@ started (``reap``: its group and every descendant, including the detached Bash s
 parses stdout into a ``Transcript``. A second user prompt in the same session
 (``/orchestrate approve``) is ``run(prompt, resume=first.session_id)``.
 
-Binaries live in ``$CC_PACK_CLAUDE_CACHE/<version>/node_modules/.bin/claude`` (default cache
-``~/.cache/cc-pack/claude-code``, the one ``.ci/run`` fills); ``ensure_binary`` installs a missing
-one with npm under a file lock so that parallel test workers do not race.
+Where the binaries live and how a missing one is installed is ``tests/claudebin.py`` (shared with
+the validator's oracle test); its names are re-exported here for the e2e tests.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
-import fcntl
 import json
 import os
 import signal
@@ -26,68 +24,25 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-VERSIONS = ("2.1.197", "2.1.330")
+from claudebin import VERSIONS, BinaryMissing, binary_path, cache_dir, ensure_binary, in_ci
+
+__all__ = [
+    "VERSIONS",
+    "BinaryMissing",
+    "Claude",
+    "Transcript",
+    "binary_path",
+    "cache_dir",
+    "ensure_binary",
+    "in_ci",
+    "reap",
+]
+
 CALL_TIMEOUT = 120.0
-NPM_TIMEOUT = 600.0
 PR_SET_CHILD_SUBREAPER = 36
 
 VENV_BIN = Path(sys.executable).parent
 SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin"
-
-
-def cache_dir() -> Path:
-    return Path(
-        os.environ.get("CC_PACK_CLAUDE_CACHE") or "~/.cache/cc-pack/claude-code"
-    ).expanduser()
-
-
-def binary_path(version: str) -> Path:
-    return cache_dir() / version / "node_modules" / ".bin" / "claude"
-
-
-class BinaryMissing(Exception):
-    """The pinned binary is not installed and could not be installed."""
-
-
-def ensure_binary(version: str) -> Path:
-    """The binary for ``version``, installing it with npm when missing (under a file lock)."""
-    path = binary_path(version)
-    if os.access(path, os.X_OK):
-        return path
-    cache = cache_dir()
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-        lock = os.open(cache / f".{version}.lock", os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise BinaryMissing(f"{path} is missing and {cache} is not writable: {exc}") from None
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if os.access(path, os.X_OK):  # another worker installed it while we waited
-            return path
-        argv = [
-            "npm",
-            "install",
-            "--no-audit",
-            "--no-fund",
-            "--prefix",
-            str(cache / version),
-            f"@anthropic-ai/claude-code@{version}",
-        ]
-        try:
-            done = subprocess.run(
-                argv, capture_output=True, text=True, timeout=NPM_TIMEOUT, check=False
-            )
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise BinaryMissing(f"{path} is missing; `{' '.join(argv)}` failed: {exc}") from None
-        if done.returncode != 0 or not os.access(path, os.X_OK):
-            tail = (done.stderr or done.stdout).strip().splitlines()[-5:]
-            raise BinaryMissing(
-                f"{path} is missing; `{' '.join(argv)}` exited {done.returncode}: "
-                + " | ".join(tail)
-            )
-        return path
-    finally:
-        os.close(lock)
 
 
 # --- what Claude Code printed -------------------------------------------------------------------

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
+import claudebin
 from validate_cases import C6, expected, findings
 
-DEFAULT_BIN = Path("/root/.cache/cc-pack/claude-code/2.1.197/node_modules/.bin/claude")
+DEFAULT_BIN = claudebin.binary_path("2.1.197")  # follows $CC_PACK_CLAUDE_CACHE
 CASES = sorted(p for p in C6.iterdir() if p.is_dir())
 
 
@@ -32,7 +33,7 @@ def verdicts(tmp_path_factory):
     binary = claude_bin()
     if binary is None:
         message = f"claude binary not found (CC_PACK_CLAUDE_BIN or {DEFAULT_BIN})"
-        if os.environ.get("CI"):
+        if claudebin.in_ci():
             pytest.fail(message)
         pytest.skip(message)
     home = tmp_path_factory.mktemp("claude-home")
