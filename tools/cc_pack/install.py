@@ -16,7 +16,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cc_pack import __version__, hookspec, local, pack
+from cc_pack import __version__, hookspec, local, pack, releases
 from cc_pack import settings as settings_mod
 from cc_pack.errors import CheckFailed, FilesystemError, InputError
 
@@ -161,6 +161,15 @@ def read_manifest(target: Path) -> dict:
         return {}
 
 
+def _pack_version_of(key: str, current: bytes, recorded: dict) -> str | None:
+    """Which pack version ``current`` (the file at ``key``) is, or None when it is the user's:
+    what this machine's install record says init wrote, else what a release shipped. The record
+    is git-ignored, so on a clone only the shipped hashes (``cc_pack.releases``) can tell."""
+    if recorded.get(key) == sha(current):
+        return "installed"
+    return releases.released_as(key, current)
+
+
 def check_target(target: Path) -> None:
     if not target.exists():
         raise InputError(f"{target}: no such directory", "create it or pass an existing directory")
@@ -204,8 +213,8 @@ def plan(target: Path, python: str, *, force: bool) -> Plan:
         current = dest.read_bytes()
         if current == data:
             result.actions.append(Action("unchanged", rel))
-        elif old_files.get(key) == sha(current):
-            result.actions.append(Action("update", rel, "newer pack version", data, mode))
+        elif (shipped := _pack_version_of(key, current, old_files)) is not None:
+            result.actions.append(Action("update", rel, f"the pack's {shipped} file", data, mode))
         elif force:
             backup = rel.with_name(rel.name + BACKUP_SUFFIX)
             manifest["backups"][key] = backup.as_posix()
@@ -215,10 +224,10 @@ def plan(target: Path, python: str, *, force: bool) -> Plan:
 
     # Files an earlier release installed that this one no longer ships (the flat hook modules
     # before the hook package): removed when untouched, kept and named when the user changed them.
-    for key, digest in sorted(old_files.items()):
+    for key in sorted({*old_files, *releases.paths()}):
         if key in manifest["files"] or not (target / key).is_file():
             continue
-        if sha((target / key).read_bytes()) == digest:
+        if _pack_version_of(key, (target / key).read_bytes(), old_files) is not None:
             result.actions.append(Action("remove", Path(key), "no longer part of the pack"))
         else:
             result.actions.append(
@@ -478,17 +487,22 @@ def uninstall_plan(target: Path) -> Plan:
     if manifest:
         files = manifest.get("files", {})
     else:
-        result.notes.append(f"no {MANIFEST}: removing the pack files whose content is unchanged")
+        result.notes.append(
+            f"no {MANIFEST} (a clone, or it was deleted): removing the files that are exactly "
+            "what this or a released cc-pack version installed"
+        )
         files = {k.as_posix(): sha(v[0]) for k, v in pack_files().items()}
+        files.update({key: "" for key in releases.paths() if key not in files})
     backups = manifest.get("backups", {})
     for key, digest in sorted(files.items()):
         dest = target / key
-        if not dest.exists():
+        if not dest.is_file():
             continue
-        current = sha(dest.read_bytes())
-        if key in backups and (target / backups[key]).exists() and current == digest:
+        data = dest.read_bytes()
+        ours = sha(data) == digest or (not manifest and releases.released_as(key, data))
+        if key in backups and (target / backups[key]).exists() and ours:
             result.actions.append(Action("restore", Path(key), f"from {backups[key]}"))
-        elif current == digest:
+        elif ours:
             result.actions.append(Action("remove", Path(key)))
         else:
             result.actions.append(Action("keep", Path(key), "changed since install"))

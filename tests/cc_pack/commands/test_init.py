@@ -398,3 +398,83 @@ def test_readme_hook_table_matches_the_table():
     readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
     for row in hookspec.readme_rows():
         assert row in readme, f"README's hook table is stale; expected row:\n{row}"
+
+
+def clone(repo: Path, where: Path) -> Path:
+    """A teammate's checkout: what git has, nothing git ignores (no install record)."""
+    subprocess.run(["git", "clone", "-q", str(repo), str(where)], check=True)
+    return where
+
+
+def test_upgrade_from_0_1_0_on_a_clone_without_the_install_record(git_repo: Path, tmp_path: Path):
+    """The record is git-ignored: on a clone the shipped hashes of 0.1.0 must tell the pack's
+    files from the user's, so the upgrade replaces them instead of conflicting on each one."""
+    release_0_1_0_tree(git_repo)
+    theirs = clone(git_repo, tmp_path / "clone")
+    assert not (theirs / ".claude/cc-pack/install.json").exists()
+    result = init(theirs)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "CONFLICT" not in result.stdout
+    assert "update   .claude/agents/implementer.md  (the pack's 0.1.0 file)" in result.stdout
+    hook_dir = theirs / ".claude/hooks/cc-pack"
+    assert sorted(p.name for p in hook_dir.iterdir() if p.is_file()) == hookspec.hook_files()
+    launcher = theirs / ".claude/skills/orchestrate/bin/cc-pack"  # 0.1.0 pinned a path into it
+    assert launcher.read_bytes() == (pack.skills_dir() / "orchestrate/bin/cc-pack").read_bytes()
+
+
+def test_upgrade_on_a_clone_keeps_a_0_1_0_file_the_user_changed(git_repo: Path, tmp_path: Path):
+    release_0_1_0_tree(git_repo)
+    agent = git_repo / ".claude/agents/planner.md"
+    agent.write_text(agent.read_text() + "\nAlso: our house rules.\n")
+    flat = git_repo / ".claude/hooks/cc-pack/paths.py"  # a module 0.2 no longer ships
+    flat.write_text(flat.read_text() + "# patched by us\n")
+    git(git_repo, "commit", "-qam", "our changes")
+    theirs = clone(git_repo, tmp_path / "clone")
+    before = snapshot(theirs)
+    result = init(theirs)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "CONFLICT .claude/agents/planner.md" in result.stdout
+    assert "keep     .claude/hooks/cc-pack/paths.py  (no longer part of the pack, but changed" in (
+        result.stdout
+    )
+    assert "CONFLICT .claude/agents/implementer.md" not in result.stdout
+    assert snapshot(theirs) == before  # a conflict writes nothing
+
+
+def test_two_clones_with_different_interpreters_enforce_with_no_conflict(
+    git_repo: Path, tmp_path: Path
+):
+    """Done-when of issue 16: one initialised repository, two machines (two interpreters),
+    no conflict, no machine path in git, the guards of both deny."""
+    mine, other = sys.executable, sys._base_executable
+    assert mine != other
+    assert run_cli("init", str(git_repo), "--python", mine).returncode == 0
+    git(git_repo, "add", "-A")
+    git(git_repo, "commit", "-qm", "cc-pack")
+    tracked = git(git_repo, "ls-files").split()
+    for name in tracked:
+        text = (git_repo / name).read_bytes()
+        assert mine.encode() not in text and str(git_repo).encode() not in text, name
+    theirs = clone(git_repo, tmp_path / "teammate")
+    result = run_cli("init", str(theirs), "--python", other)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "CONFLICT" not in result.stdout
+    assert git(theirs, "status", "--porcelain", "--untracked-files=all") == ""
+    verbs = ("create", "update", "replace", "merge", "append", "remove")
+    changed = {line.split()[1] for line in result.stdout.splitlines() if line.split()[:1] in [
+        [v] for v in verbs]}  # fmt: skip
+    assert ".claude/cc-pack/local.conf" in changed
+    assert changed <= {".claude/cc-pack/local.conf", ".claude/settings.local.json"}, changed
+    assert f"hook_python={other}\n" in (theirs / ".claude/cc-pack/local.conf").read_text()
+    again = run_cli("init", str(theirs), "--python", other)
+    assert "nothing changed" in again.stdout
+    for repo in (git_repo, theirs):
+        argv = next(a for a in registered(repo) if "scope_guard" in a)
+        event = {"hook_event_name": "PreToolUse", "tool_name": "Write", "session_id": "s",
+                 "cwd": str(repo), "tool_input": {"file_path": str(repo / ".claude/cc-pack/x"),
+                                                  "content": ""}}  # fmt: skip
+        env = {**os.environ, "CLAUDE_PROJECT_DIR": str(repo)}
+        done = subprocess.run(argv, input=json.dumps(event), capture_output=True, text=True,
+                              env=env, check=False)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert '"permissionDecision":"deny"' in done.stdout, done.stdout
