@@ -29,12 +29,15 @@ MANIFEST = Path(".claude/cc-pack/install.json")
 CONFIG = Path(".claude/cc-pack.yaml")
 HOOK_DIR = Path(".claude/hooks/cc-pack")
 HOOK_PACKAGE = "cc_pack_hooks"
-# The run state, and the bytecode Python writes beside the hook files (the audit would
-# otherwise see it as a change of the user's).
+# The run state, the bytecode Python writes beside the hook files (the audit would otherwise see
+# it as a change of the user's), this machine's settings, and the git worktrees a run's
+# implementers work in (.claude/worktrees/cc-pack/, beside Claude Code's own --worktree dirs):
+# a checkout inside the repository must never be committed into it.
 IGNORE_LINES = (
     ".claude/cc-pack/",
     ".claude/hooks/cc-pack/**/__pycache__/",
     LOCAL_SETTINGS.as_posix(),
+    ".claude/worktrees/",
 )
 # What earlier releases wrote into .gitignore, taken out again by --uninstall.
 OLD_IGNORE_LINES = (".claude/hooks/cc-pack/__pycache__/",)
@@ -524,12 +527,12 @@ def uninstall_plan(target: Path) -> Plan:
 
 
 def settings_restore(text: str) -> str:
-    data = settings_mod.parse(SETTINGS, text)
+    data = settings_mod.parse(SETTINGS, text, then="cc-pack init --uninstall")
     return settings_mod.dump(settings_mod.without_ours(data), text)
 
 
 def local_settings_restore(text: str) -> str:
-    data = settings_mod.parse(LOCAL_SETTINGS, text)
+    data = settings_mod.parse(LOCAL_SETTINGS, text, then="cc-pack init --uninstall")
     return settings_mod.dump(settings_mod.with_prefix(data, None), text)
 
 

@@ -12,8 +12,9 @@ from cc_pack.errors import InputError
 MARKER = ".claude/hooks/cc-pack/"
 
 
-def parse(path: Path, text: str) -> dict:
-    """The settings object, or ``InputError`` with the file, line and column of the problem."""
+def parse(path: Path, text: str, *, then: str = "cc-pack init") -> dict:
+    """The settings object, or ``InputError`` with the file, line and column of the problem;
+    ``then`` is the command to run again once the file is fixed."""
     if not text.strip():
         return {}
     try:
@@ -21,7 +22,8 @@ def parse(path: Path, text: str) -> dict:
     except json.JSONDecodeError as exc:
         raise InputError(
             f"not valid JSON (column {exc.colno}): {exc.msg}",
-            "fix the JSON (cc-pack changed nothing), then run init again",
+            f"fix the JSON at that line (or take back your last edit: `git diff {path}`); "
+            f"cc-pack changed nothing. Then run `{then}` again",
             path=str(path),
             line=exc.lineno,
         ) from None

@@ -46,15 +46,26 @@ def _has_pytest_config(root: Path) -> bool:
     return (root / "conftest.py").is_file()
 
 
+def detect(root: Path) -> list[str] | None:
+    """The test command of a pytest project, or None. A uv project (``uv.lock``) runs its tests
+    in its own environment, which a bare ``python`` on PATH does not have."""
+    if not ((root / "tests").is_dir() or _has_pytest_config(root)):
+        return None
+    if (root / "uv.lock").is_file():
+        return ["uv", "run", "pytest", "-q"]
+    python = "python" if shutil.which("python") else "python3"
+    return [python, "-m", "pytest", "-q"]
+
+
 def command(root: Path, configured: str | None) -> list[str]:
     if configured:
         argv = shlex.split(configured)
         if not argv:
             raise CheckFailed("test_command is empty", "set test_command in .claude/cc-pack.yaml")
         return argv
-    if (root / "tests").is_dir() or _has_pytest_config(root):
-        python = "python" if shutil.which("python") else "python3"
-        return [python, "-m", "pytest", "-q"]
+    detected = detect(root)
+    if detected is not None:
+        return detected
     raise CheckFailed(
         "no test command: test_command is not set and no pytest project was found",
         "set test_command in .claude/cc-pack.yaml (e.g. `test_command: npm test`); "

@@ -478,3 +478,94 @@ def test_two_clones_with_different_interpreters_enforce_with_no_conflict(
                               env=env, check=False)  # fmt: skip
         assert done.returncode == 0, done.stderr
         assert '"permissionDecision":"deny"' in done.stdout, done.stdout
+
+
+def test_init_without_a_directory_installs_at_the_git_root(git_repo: Path):
+    """Claude Code reads .claude/ from the directory it starts in (the repository root), so
+    `cc-pack init` typed in src/ must not create src/.claude."""
+    src = git_repo / "src"
+    src.mkdir()
+    result = run_cli("init", "--python", PY, cwd=src)
+    assert result.returncode == 0, result.stderr
+    assert f"installing at the git root {git_repo}" in result.stderr
+    assert (git_repo / ".claude/settings.json").is_file()
+    assert not (src / ".claude").exists()
+
+
+def test_init_of_an_explicit_subdirectory_installs_there_and_says_where_to_start(git_repo: Path):
+    sub = git_repo / "services" / "api"
+    sub.mkdir(parents=True)
+    result = run_cli("init", ".", "--python", PY, cwd=sub)
+    assert result.returncode == 0, result.stderr
+    assert (sub / ".claude/settings.json").is_file()
+    assert not (git_repo / ".claude").exists()
+    assert f"Claude Code loads this .claude/ only when it is started in {sub}" in result.stderr
+
+
+def _bin_without(tmp_path: Path, *missing: str) -> str:
+    """A PATH with git, sh and python3 but without ``missing``."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    for name in ("git", "sh", "python3", "python", "ruff", "uv"):
+        found = shutil.which(name)
+        if found and name not in missing and not (bin_dir / name).exists():
+            (bin_dir / name).symlink_to(found)
+    return str(bin_dir)
+
+
+def test_init_says_when_the_configured_linter_is_missing(git_repo: Path, tmp_path: Path):
+    without = run_cli("init", str(git_repo), "--python", PY,
+                      env={"PATH": _bin_without(tmp_path, "ruff")})  # fmt: skip
+    assert without.returncode == 0, without.stderr
+    assert "lint: `ruff` (the linter for **/*.py) is not installed" in without.stderr
+    (git_repo / ".claude/cc-pack/local.conf").unlink()
+    ruff = Path(sys.executable).with_name("ruff")
+    with_ruff = run_cli("init", str(git_repo), "--python", PY,
+                        env={"PATH": f"{ruff.parent}:/usr/bin:/bin"})  # fmt: skip
+    assert with_ruff.returncode == 0, with_ruff.stderr
+    assert "is not installed" not in with_ruff.stderr
+
+
+def test_init_shows_the_test_command_it_detected(git_repo: Path):
+    none = init(git_repo, "--dry-run")
+    assert "tests: none detected" in none.stderr
+    (git_repo / "tests").mkdir()
+    plain = init(git_repo, "--dry-run")
+    assert (
+        "python -m pytest -q` (detected" in plain.stderr
+        or "python3 -m pytest -q` (detected" in (plain.stderr)
+    )
+    (git_repo / "uv.lock").write_text("version = 1\n")
+    uv = init(git_repo, "--dry-run")
+    assert "tests: `uv run pytest -q` (detected; set test_command" in uv.stderr
+    (git_repo / ".claude").mkdir()
+    (git_repo / ".claude/cc-pack.yaml").write_text("test_command: make check\n")
+    configured = init(git_repo, "--dry-run")
+    assert "tests: `make check` (test_command in .claude/cc-pack.yaml)" in configured.stderr
+
+
+def test_uninstall_on_a_broken_settings_file_names_the_line_and_the_fix(git_repo: Path):
+    assert init(git_repo).returncode == 0
+    settings = git_repo / ".claude/settings.json"
+    settings.write_text(settings.read_text().replace('"hooks": {', '"hooks": {,', 1))
+    before = snapshot(git_repo)
+    result = run_cli("init", str(git_repo), "--uninstall")
+    assert result.returncode == 2, result.stdout + result.stderr
+    line = next(i for i, text in enumerate(settings.read_text().splitlines(), 1) if "{," in text)
+    assert f".claude/settings.json:{line}: not valid JSON" in result.stderr
+    assert "Then run `cc-pack init --uninstall` again" in result.stderr
+    assert "run init again" not in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(git_repo) == before
+
+
+def test_the_run_worktrees_are_git_ignored(git_repo: Path):
+    """A run's implementers work in git worktrees under .claude/worktrees/cc-pack/: a checkout
+    inside the repository must never show up as something to commit."""
+    assert init(git_repo).returncode == 0
+    assert ".claude/worktrees/" in (git_repo / ".gitignore").read_text().splitlines()
+    (git_repo / ".claude/worktrees/cc-pack/step-1").mkdir(parents=True)
+    (git_repo / ".claude/worktrees/cc-pack/step-1/app.py").write_text("x = 1\n")
+    assert ".claude/worktrees" not in git(
+        git_repo, "status", "--porcelain", "--untracked-files=all"
+    )
