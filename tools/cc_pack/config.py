@@ -16,6 +16,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from cc_pack import yamlload
 from cc_pack.errors import InputError
 
 CONFIG_FILE = Path(".claude") / "cc-pack.yaml"
@@ -256,16 +257,11 @@ def load(project: Path) -> Config:
             f"not UTF-8 (byte {exc.start})", "save the file as UTF-8", path=str(path)
         ) from None
     try:
-        node = yaml.compose(text, Loader=yaml.CSafeLoader)
-        data = yaml.load(text, Loader=yaml.CSafeLoader) if node is not None else None
+        node = yaml.compose(text, Loader=yamlload.SafeLoader)
+        data = yaml.load(text, Loader=yamlload.SafeLoader) if node is not None else None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(
-            f"invalid YAML: {getattr(exc, 'problem', None) or exc}",
-            "fix the YAML syntax (quote values containing ': ')",
-            path=str(path),
-            line=mark.line + 1 if mark else None,
-        ) from None
+        message, line, fix = yamlload.explain(exc, text)
+        raise InputError(message, fix, path=str(path), line=line) from None
     if data is None:
         return Config()
     if not isinstance(data, dict):
