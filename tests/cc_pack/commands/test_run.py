@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -595,3 +596,54 @@ def test_a_human_reject_during_implement_widens_the_scope_through_plan(at):
     assert "the human rejected the plan: docs/ must change too" in advanced.stdout
     assert proj.state()["phase"] == "plan"
     proj.ok("scope", "set", "docs/**")
+
+
+def test_start_without_the_pack_installed_warns_and_names_the_fix(proj: Project, tmp_path: Path):
+    """No hook dir and no enabled plugin: nothing would enforce the run. A warning (exit 0),
+    since the CLI cannot see a --plugin-dir session (README: run start)."""
+    done = proj.ok("run", "start", "a task", env={"HOME": str(tmp_path / "home")})
+    assert "warning: the pack is not installed in" in done.stderr
+    assert "`cc-pack init`" in done.stderr
+    proj.ok("run", "abort")
+    by_plugin = proj.ok("run", "start", "a task", env={"CC_PACK_PLUGIN_ROOT": "/plugins/cc-pack"})
+    assert "warning: the pack is not installed" not in by_plugin.stderr
+
+
+def test_start_with_the_pack_installed_does_not_warn(proj: Project):
+    proj.ok("init", "--python", sys.executable)
+    done = proj.ok("run", "start", "a task")
+    assert "warning: the pack is not installed" not in done.stderr
+
+
+def test_start_with_the_plugin_enabled_in_settings_does_not_warn(proj: Project, tmp_path: Path):
+    settings = proj.root / ".claude" / "settings.json"
+    settings.write_text(json.dumps({"enabledPlugins": {"cc-pack@cc-pack": True}}))
+    done = proj.ok("run", "start", "a task", env={"HOME": str(tmp_path / "home")})
+    assert "warning: the pack is not installed" not in done.stderr
+
+
+def test_status_json_without_a_run_prints_an_object_and_exits_3(proj: Project):
+    done = proj.cc("run", "status", "--json")
+    assert done.returncode == 3, done.stderr
+    data = json.loads(done.stdout)
+    assert data["active"] is False and data["run_id"] is None
+    assert "cc-pack run start" in data["fix"]
+    same = proj.cc("run", "status", "--format", "json")
+    assert same.returncode == 3 and json.loads(same.stdout) == data
+    text = proj.cc("run", "status")
+    assert text.returncode == 3 and text.stdout == "" and "no active run" in text.stderr
+
+
+def test_every_json_output_takes_format_json(proj: Project):
+    run_id = proj.ok("run", "start", "a task").stdout.strip()
+    status = json.loads(proj.ok("run", "status", "--format", "json").stdout)
+    assert status["active"] is True and status["run_id"] == run_id
+    assert json.loads(proj.ok("run", "status", "--json").stdout) == status
+    refused = proj.cc("run", "advance", "--format", "json")
+    assert refused.returncode == 1 and json.loads(refused.stdout)["ok"] is False
+    aggregate = proj.ok("findings", "aggregate", "--format", "json").stdout
+    assert json.loads(aggregate)["counts"]
+    report = json.loads(proj.ok("report", "--json").stdout)
+    again = json.loads(proj.ok("report", "--format", "json").stdout)
+    assert report.pop("generated_at") and again.pop("generated_at")
+    assert report == again and report["status"] == "active"

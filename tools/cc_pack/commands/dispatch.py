@@ -11,11 +11,12 @@ from cc_pack import gitchanges, handoff, phases
 from cc_pack import state as runstate
 from cc_pack.errors import CheckFailed, handle_errors
 from cc_pack.findings import PLUGIN_PREFIX
+from cc_pack.output import json_option
 from cc_pack.project import open_project
 
 
 @click.command("dispatch")
-@click.option("--json", "as_json", is_flag=True, help="machine-readable")
+@json_option
 @handle_errors
 def command(as_json: bool) -> None:
     """Reviewers to run for the changed files, from config dispatch.reviewers and skip."""

@@ -13,6 +13,7 @@ from cc_pack import phases
 from cc_pack import state as runstate
 from cc_pack.commands.run import _inside_claude_code
 from cc_pack.errors import CheckFailed, InputError, handle_errors
+from cc_pack.output import json_option
 from cc_pack.project import open_project
 
 
@@ -66,7 +67,7 @@ def add(source: str) -> None:
 
 
 @command.command("aggregate")
-@click.option("--json", "as_json", is_flag=True, help="machine-readable")
+@json_option
 @handle_errors
 def aggregate(as_json: bool) -> None:
     """Merge the current iteration's findings: dedup, highest severity, sorted, counted."""

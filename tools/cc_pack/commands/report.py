@@ -17,6 +17,7 @@ from cc_pack_hooks import store
 @click.option(
     "--format", "fmt", type=click.Choice(reports.FORMATS), default="md", show_default=True
 )
+@click.option("--json", "as_json", is_flag=True, help="Short for --format json.")
 @click.option(
     "-o",
     "--output",
@@ -24,8 +25,9 @@ from cc_pack_hooks import store
     help="write to FILE instead of stdout",
 )
 @handle_errors
-def command(fmt: str, output: Path | None) -> None:
+def command(fmt: str, as_json: bool, output: Path | None) -> None:
     """Write the run report (a run that has not ended reports its status as active)."""
+    fmt = "json" if as_json else fmt
     run = runstate.load_active(open_project())
     text = reports.render(reports.build(run), fmt)
     if output is None:

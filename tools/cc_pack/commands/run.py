@@ -16,6 +16,7 @@ import click
 from cc_pack import confine, gitchanges, handoff, memory, phases, plan, report, waves, worktrees
 from cc_pack import state as runstate
 from cc_pack.errors import CheckFailed, InputError, RunStateError, handle_errors
+from cc_pack.output import json_option
 from cc_pack.project import open_project
 from cc_pack_hooks import store
 
@@ -48,6 +49,37 @@ def verify_guards(root: Path) -> None:
             "the human repairs them with `cc-pack init` in a terminal (it restores the pack's "
             "files; add --force for files it would otherwise keep), then runs the command again",
         )
+
+
+def pack_missing(root: Path) -> str | None:
+    """Why no cc-pack hook would see this run, or None. The hooks come from the drop-in install
+    (.claude/hooks/cc-pack/) or from the plugin: enabled in a settings file, or this CLI started
+    by the plugin's own launcher (a --plugin-dir session, which leaves no trace in settings).
+
+    A warning, not a refusal: the CLI cannot see every way Claude Code loads a plugin, and the
+    run engine also runs headless, driven by scripts; the warning names the fix."""
+    from cc_pack import install
+
+    if (root / install.HOOK_DIR).is_dir() or os.environ.get("CC_PACK_PLUGIN_ROOT"):
+        return None
+    for path in (
+        Path.home() / ".claude" / "settings.json",
+        root / ".claude" / "settings.json",
+        root / ".claude" / "settings.local.json",
+    ):
+        try:
+            enabled = json.loads(path.read_text(encoding="utf-8")).get("enabledPlugins") or {}
+        except (OSError, ValueError, AttributeError):
+            continue
+        if isinstance(enabled, dict) and any(
+            str(name).startswith("cc-pack@") and on for name, on in enabled.items()
+        ):
+            return None
+    return (
+        f"the pack is not installed in {root} (no {install.HOOK_DIR}/) and the cc-pack plugin "
+        "is not enabled: no hook enforces this run (approval, scope, reviewers). Install it "
+        "with `cc-pack init`, or enable the plugin"
+    )
 
 
 def _inside_claude_code() -> str | None:
@@ -88,6 +120,7 @@ def start(task: str, max_iterations: int | None, auto_approve: bool) -> None:
 
     root = open_project(strict=True)
     verify_guards(root)
+    missing = pack_missing(root)
     compiled = config.sync(root)
     confinement = confine.decide(root, compiled.get("scope", {}).get("sandbox", "auto"))
     notes = []
@@ -117,6 +150,8 @@ def start(task: str, max_iterations: int | None, auto_approve: bool) -> None:
         treebase.save(str(run.rdir), str(root))
     handoff.save(run)
     click.echo(run.run_id)
+    if missing:
+        click.echo(f"cc-pack: warning: {missing}", err=True)
     click.echo(f"cc-pack: {confinement.line()}", err=True)
     for note in notes:
         click.echo(f"cc-pack: note: {note}", err=True)
@@ -130,13 +165,25 @@ def start(task: str, max_iterations: int | None, auto_approve: bool) -> None:
 
 
 @command.command("status")
-@click.option("--json", "as_json", is_flag=True, help="machine-readable")
+@json_option
 @handle_errors
 def status(as_json: bool) -> None:
-    """Phase, iteration, next legal step, artifacts, counts: a pasteable handoff summary."""
-    run = runstate.load_active(open_project())
+    """Phase, iteration, next legal step, artifacts, counts: a pasteable handoff summary.
+
+    With no active run it exits 3; with --format json it still prints one object,
+    {"active": false, ...}, so that a script always has JSON to parse."""
+    root = open_project()
+    try:
+        run = runstate.load_active(root)
+    except RunStateError as exc:
+        if not as_json:
+            raise
+        click.echo(
+            json.dumps({"active": False, "run_id": None, "error": exc.message, "fix": exc.fix})
+        )
+        sys.exit(exc.exit_code)
     info = handoff.summary(run)
-    click.echo(json.dumps(info, indent=2) if as_json else handoff.render(info))
+    click.echo(json.dumps({"active": True, **info}, indent=2) if as_json else handoff.render(info))
 
 
 def _read_source(source: str) -> str:
@@ -303,7 +350,7 @@ def record(kind: str, source: str) -> None:
 
 
 @command.command("advance")
-@click.option("--json", "as_json", is_flag=True, help="machine-readable")
+@json_option
 @handle_errors
 def advance(as_json: bool) -> None:
     """Check the current phase's gate: move on, or exit 1 saying exactly what is missing."""
