@@ -334,11 +334,35 @@ def main(decide, *, hook: str, on_error: str, budget: float = DEFAULT_BUDGET) ->
     sys.exit(code)
 
 
+def opted_in(project: str | None) -> bool:
+    """Whether the project uses cc-pack: its configuration ``.claude/cc-pack.yaml``, its state
+    dir ``.claude/cc-pack/`` (every cc-pack command and every run creates it) or the drop-in
+    hooks ``.claude/hooks/cc-pack/``. A plugin installed at user scope runs its hooks in every
+    project; in one that never opted in they answer nothing at all (README: plugin). The state
+    dir and the hook dir are protected by the scope guard, so a session cannot opt a project
+    out of its own run. Without ``$CLAUDE_PROJECT_DIR`` (Claude Code always sets it) the hook
+    cannot tell, and decides as usual."""
+    if not project:
+        return True
+    claude = os.path.join(project, ".claude")
+    return (
+        os.path.exists(os.path.join(claude, "cc-pack.yaml"))
+        or os.path.isdir(os.path.join(claude, "cc-pack"))
+        or os.path.isdir(os.path.join(claude, "hooks", "cc-pack"))
+    )
+
+
 def run(rules) -> None:
     """The entry files' one call: ``rules`` is a module of ``cc_pack_hooks.rules``.
 
     ``$CC_PACK_HOOK_BUDGET`` may lower the module's time budget (tests do), never raise it: a
     budget past the registered timeout would let Claude Code cancel the hook, and run the tool."""
+    if not opted_in(os.environ.get("CLAUDE_PROJECT_DIR")):
+        try:  # noqa: SIM105 - contextlib is one more import on the hooks' hot path
+            sys.stdin.buffer.read()  # Claude Code writes the event; take it before leaving
+        except Exception:
+            pass
+        sys.exit(EXIT_OK)
     budget = getattr(rules, "BUDGET", DEFAULT_BUDGET)
     try:  # noqa: SIM105 - contextlib is one more import on the hooks' hot path
         budget = min(budget, float(os.environ.get("CC_PACK_HOOK_BUDGET") or budget))
