@@ -4,4 +4,4 @@ The CLI shares the hooks' stdlib modules (run state, globs, roles) by importing 
 by its name: ``from cc_pack_hooks import store``.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0.dev0"
