@@ -6,12 +6,16 @@ decision log)."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 from fakeapi import Conversation, main_thread, reply, tool
 from scenario import REPO, cc_pack
+
+from realproc import git
 
 pytestmark = pytest.mark.e2e
 
@@ -72,6 +76,7 @@ def test_plugin_dir_is_loaded_namespaced_and_its_hooks_run(claude, api, project,
     log = tmp_path / "decisions.jsonl"
     claude.extra_env["CC_PACK_LOG"] = str(log)
     target = project / "notes.txt"
+    _opt_in(project)
     _script_write(api, target)
 
     run = claude.run("write the notes", plugin_dir=plugin)
@@ -86,5 +91,78 @@ def test_plugin_dir_is_loaded_namespaced_and_its_hooks_run(claude, api, project,
     assert not set(AGENTS) & set(init["agents"]), "plugin agents must be namespaced"
     assert "cc-pack:orchestrate" in init["slash_commands"], init["slash_commands"]
     assert target.read_text() == "from the model\n"
+    _assert_scope_guard_saw_write(_log(log), target)
+    assert api.errors == []
+
+
+def _opt_in(project: Path) -> None:
+    (project / ".claude").mkdir(exist_ok=True)
+    (project / ".claude" / "cc-pack.yaml").write_text("version: 1\n")
+
+
+def _checkout(where: Path) -> Path:
+    """A committed copy of this repository's tracked files as they are in the working tree (a
+    clone would miss uncommitted work), plus what a contributor's checkout also holds and git
+    ignores: a virtual environment."""
+    tracked = (
+        subprocess.run(["git", "-C", str(REPO), "ls-files", "-z"], capture_output=True, check=True)
+        .stdout.decode()
+        .split("\0")
+    )
+    for name in filter(None, tracked):
+        source, dest = REPO / name, where / name
+        if not os.path.lexists(source):
+            continue
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, dest, follow_symlinks=False)
+    git(where, "init", "-q", "-b", "main")
+    git(where, "add", "-A")
+    git(where, "commit", "-qm", "cc-pack")
+    (where / ".venv" / "lib").mkdir(parents=True)
+    (where / ".venv" / "lib" / "big.bin").write_bytes(b"x" * 4096)
+    return where
+
+
+def test_a_local_marketplace_installs_only_the_plugin_and_it_is_inert_until_opted_in(
+    claude, api, project, tmp_path
+):
+    """What `claude plugin install` copies from a local marketplace is the plugin entry's source
+    directory, symlinks followed, ignoring .gitignore: the entry points at plugin/ (links to the
+    five parts), so no .venv and no tests/ reach ~/.claude/plugins/cache. Installed at user
+    scope its hooks run in every project; in one that has not opted in they answer nothing."""
+    market = _checkout(tmp_path / "market")
+    for argv in (["marketplace", "add", str(market)], ["install", "cc-pack@cc-pack"]):
+        done = subprocess.run(
+            [str(claude.binary), "plugin", *argv],
+            env=claude.env(),
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+    cache = claude.home / ".claude" / "plugins" / "cache" / "cc-pack" / "cc-pack"
+    (installed,) = cache.iterdir()
+    assert sorted(p.name for p in installed.iterdir()) == sorted(PLUGIN_PARTS)
+    assert not any(p.is_symlink() for p in installed.rglob("*"))  # links were copied as files
+    assert not list(installed.rglob("big.bin")) and not list(installed.rglob("conftest.py"))
+    assert (installed / "tools" / "cc_pack_hooks" / "runtime.py").is_file()
+
+    log = tmp_path / "decisions.jsonl"
+    claude.extra_env["CC_PACK_LOG"] = str(log)
+    target = project / "notes.txt"
+    _script_write(api, target)
+    run = claude.run("write the notes")
+    assert run.returncode == 0, run.describe()
+    assert "cc-pack:orchestrate" in run.init["slash_commands"], run.init["slash_commands"]
+    assert target.read_text() == "from the model\n"
+    assert not log.exists() or not _log(log), "a hook answered in a project that did not opt in"
+
+    _opt_in(project)
+    target.unlink()
+    _script_write(api, target)
+    run = claude.run("write the notes again")
+    assert run.returncode == 0, run.describe()
     _assert_scope_guard_saw_write(_log(log), target)
     assert api.errors == []
