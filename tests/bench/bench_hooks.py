@@ -1,16 +1,22 @@
 """Hook start-to-answer time as a ratio to a bare interpreter (`python -c pass`, same venv),
 p50 over RUNS real processes each, for the hooks exactly as `cc-pack init` installs them.
 
-Run: `python tests/bench/bench_hooks.py [--compare REF]`. With ``--compare`` the tree that the
-cc-pack of git revision REF installs is measured in the same run, alternating with this one, so
-a regression shows against the same machine noise. Prints a table; asserts nothing (timing is not
-a test): compare the ratio column with the budgets."""
+Run: `python tests/bench/bench_hooks.py [--compare REF] [--launcher [--shims DIR]]`. With
+``--compare`` the tree that the cc-pack of git revision REF installs is measured in the same run,
+alternating with this one, so a regression shows against the same machine noise. With
+``--launcher`` the guards are also measured as Claude Code starts them, the registered command
+(``/bin/sh`` sourcing ``run-hook``, which picks the interpreter), in a project installed the
+default way (`cc-pack init`, no ``--python``) with ``--shims`` (default ``~/.pyenv/shims``) first
+on PATH: a pyenv machine. Its ratio is to ``python -c pass`` of the interpreter behind the shim.
+Prints tables; asserts nothing (timing is not a test): compare the ratio column with the
+budgets."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -112,6 +118,65 @@ def measure(root: Path, name: str, event: dict) -> float:
     return p50(argv, json.dumps(event).encode(), env)
 
 
+def launcher_table(tmp: Path, shims: Path) -> None:
+    """The registered hook commands of a default install on a machine whose python3 is a shim."""
+    path = f"{shims}{os.pathsep}{os.environ.get('PATH', '')}"
+    shim = shutil.which("python3", path=str(shims))
+    if shim is None:
+        sys.exit(f"no python3 in {shims}")
+    root = tmp / "pyenv"
+    for d in ("src/pkg3", "tests"):
+        (root / d).mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    env = {**os.environ, "PYTHONPATH": str(REPO / "tools"), "PATH": path}
+    for marker in ("CLAUDECODE", "CLAUDE_CODE_SESSION_ID", "CLAUDE_PROJECT_DIR"):
+        env.pop(marker, None)
+    done = subprocess.run([PY, "-m", "cc_pack", "init", str(root)], capture_output=True,
+                          text=True, env=env)  # fmt: skip
+    if done.returncode != 0:
+        sys.exit(f"init failed: {done.stdout}{done.stderr}")
+    conf = (root / ".claude" / "cc-pack" / "local.conf").read_text()
+    real = next(line.split("=", 1)[1] for line in conf.splitlines()
+                if line.startswith("hook_python="))  # fmt: skip
+    settings = json.loads((root / ".claude" / "settings.json").read_text())
+    registered = {}
+    for groups in settings["hooks"].values():
+        for group in groups:
+            for handler in group["hooks"]:
+                args = handler.get("args") or []
+                if len(args) >= 4:  # -c, the source line, run-hook, entry, policy
+                    # Claude Code substitutes the variable in exec-form arguments itself
+                    args = [a.replace("${CLAUDE_PROJECT_DIR}", str(root)) for a in args]
+                    registered.setdefault(args[3], [handler["command"], *args])
+    hook_env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "CC_PACK_LOG")}
+    hook_env.update(PATH=path, CLAUDE_PROJECT_DIR=str(root))
+    hook_env.pop("PYTHONDONTWRITEBYTECODE", None)
+    table = events(root)
+    bare = p50([real, "-c", "pass"], env=hook_env)
+    bare_s = p50([real, "-S", "-c", "pass"], env=hook_env)
+    shimmed = p50([shim, "-c", "pass"], env=hook_env)
+    print(f"\nlauncher, default install, python3 = {shim} (a shim for {real})")
+    print(
+        f"{real} -c pass: {bare:.1f} ms   -S -c pass: {bare_s:.1f} ms   "
+        f"the shim -c pass: {shimmed:.1f} ms ({shimmed / bare:.1f}x)"
+    )
+    print(f"{'registered command':28} {'p50 ms':>8} {'ratio':>7} {'budget':>7}      {'vs -S':>7}")
+    for label, (name, event) in table.items():
+        if name not in ("scope_guard", "spawn_gate"):
+            continue
+        argv = registered[name]
+        data = json.dumps(event).encode()
+        first = subprocess.run(argv, input=data, capture_output=True, env=hook_env)
+        if first.returncode != 0 or first.stderr:  # a launcher that failed would look fast
+            sys.exit(f"{label}: exit {first.returncode}: {first.stderr.decode()}")
+        ms = p50(argv, data, hook_env)
+        mark = "ok" if ms / bare <= BUDGETS[name] else "OVER"
+        print(
+            f"{label:28} {ms:8.1f} {ms / bare:6.2f}x {BUDGETS[name]:>7} {mark:4}"
+            f" {ms / bare_s:6.2f}x"
+        )
+
+
 def worktree(ref: str, tmp: Path) -> Path:
     path = tmp / "ref"
     subprocess.run(["git", "-C", str(REPO), "worktree", "add", "-q", "--detach", str(path), ref],
@@ -122,6 +187,8 @@ def worktree(ref: str, tmp: Path) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--compare", metavar="REF", help="also measure what REF installs")
+    parser.add_argument("--launcher", action="store_true", help="also the registered commands")
+    parser.add_argument("--shims", type=Path, default=Path("~/.pyenv/shims").expanduser())
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp()).resolve()
     trees = {"this": installed_project(tmp, "this", REPO / "tools")}
@@ -147,6 +214,8 @@ def main() -> None:
                 old = measure(trees[args.compare], name, tables[args.compare][label][1])
                 line += f" {old:10.1f} {old / bare:6.2f}x"
             print(line)
+        if args.launcher:
+            launcher_table(tmp, args.shims)
     finally:
         if ref_tree:
             subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(ref_tree)],
