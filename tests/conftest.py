@@ -37,7 +37,8 @@ def pytest_collection_finish(session: pytest.Session) -> None:
             continue
         if reporter is not None:
             reporter.write_line(
-                f"fetching Claude Code {version} into {path.parents[2]} (npm, about 240 MB, once)"
+                f"fetching Claude Code {version} into {path.parents[2]} "
+                "(npm, once: both versions take about 600 MB)"
             )
         try:
             claudebin.ensure_binary(version)
