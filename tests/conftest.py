@@ -53,6 +53,7 @@ def pytest_runtest_makereport(item, call):
     report = yield
     if report.skipped and claudebin.in_ci() and not hasattr(report, "wasxfail"):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        reason = str(reason).removeprefix("Skipped: ")
         report.outcome = "failed"
         report.longrepr = f"skipped under CI, which must run every test: {reason}"
     return report
