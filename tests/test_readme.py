@@ -182,9 +182,7 @@ def test_the_pre_commit_snippet_works_as_written(tmp_path: Path):
     (repo / ".claude/agents").mkdir(parents=True)
     (repo / ".pre-commit-config.yaml").write_text(snippet)
     agent = repo / ".claude/agents/worker.md"
-    agent.write_text(
-        "---\nname: worker\ndescription: Does the work.\ntools: Read, Agent\n---\nW.\n"
-    )
+    agent.write_text("---\nname: worker\ndescription: Does the work.\nmodel: gpt-9\n---\nW.\n")
     git(repo, "init", "-q", "-b", "main")
     git(repo, "add", "-A")
     cli = shutil.which("cc-pack", path=str(Path(sys.executable).parent))
@@ -196,7 +194,7 @@ def test_the_pre_commit_snippet_works_as_written(tmp_path: Path):
     pre_commit = [sys.executable, "-m", "pre_commit", "run", "--all-files"]
     broken = subprocess.run(pre_commit, cwd=repo, env=env, capture_output=True, text=True)
     assert broken.returncode == 1, broken.stdout + broken.stderr
-    assert "SP" in broken.stdout and "worker.md" in broken.stdout, broken.stdout
-    agent.write_text("---\nname: worker\ndescription: Does the work.\ntools: Read, Bash\n---\nW.\n")
+    assert "AG006" in broken.stdout and "worker.md" in broken.stdout, broken.stdout
+    agent.write_text("---\nname: worker\ndescription: Does the work.\nmodel: sonnet\n---\nW.\n")
     fixed = subprocess.run(pre_commit, cwd=repo, env=env, capture_output=True, text=True)
     assert fixed.returncode == 0, fixed.stdout + fixed.stderr

@@ -47,3 +47,19 @@ def test_the_license_file_is_the_declared_license():
     assert (REPO / "LICENSE").read_text().startswith("MIT License\n")
     assert set(project["urls"]) >= {"Homepage", "Repository", "Issues", "Changelog"}
     assert f"## Unreleased ({__version__.split('.dev')[0]})" in (REPO / "CHANGELOG.md").read_text()
+
+
+def test_short_version_flag_is_the_same():
+    assert run_cli("-V").stdout == run_cli("--version").stdout
+
+
+def test_shell_completion_as_documented():
+    """README: `eval "$(_CC_PACK_COMPLETE=bash_source cc-pack)"`; click's completion then
+    completes subcommand names from the lazy group."""
+    script = run_cli(env={"_CC_PACK_COMPLETE": "bash_source"})
+    assert script.returncode == 0 and "_cc_pack_completion()" in script.stdout, script.stderr
+    words = run_cli(env={"_CC_PACK_COMPLETE": "bash_complete", "COMP_WORDS": "cc-pack r",
+                         "COMP_CWORD": "1"})  # fmt: skip
+    assert words.stdout.split() == ["plain,report", "plain,run"], words.stdout
+    fish = run_cli(env={"_CC_PACK_COMPLETE": "fish_source"})
+    assert "complete --no-files --command cc-pack" in fish.stdout

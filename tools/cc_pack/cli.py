@@ -43,7 +43,7 @@ def _build():
                 formatter.write_dl(rows)
 
     @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-    @click.version_option(__version__, prog_name="cc-pack")
+    @click.version_option(__version__, "-V", "--version", prog_name="cc-pack")
     def main() -> None:
         """cc-pack: phased orchestration for Claude Code, enforced by hooks and saved run state."""
 

@@ -13,11 +13,10 @@ from __future__ import annotations
 import functools
 import os
 
-import click
-
 
 def json_option(func):
     """``--format text|json`` and ``--json``; the command receives ``as_json``."""
+    import click  # not at module level: validate's fast path reads ``colour`` without click
 
     @click.option(
         "--format",

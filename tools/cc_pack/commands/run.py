@@ -203,7 +203,7 @@ def _read_source(source: str) -> str:
 
 
 @command.command("wave")
-@click.option("--json", "as_json", is_flag=True, help="machine-readable")
+@json_option
 @handle_errors
 def wave_command(as_json: bool) -> None:
     """Start the next wave of plan steps: the first ready step alone in the main tree, or

@@ -10,6 +10,7 @@ from cc_pack import gitchanges
 from cc_pack import scope as runscope
 from cc_pack import state as runstate
 from cc_pack.errors import CheckFailed, InputError, handle_errors
+from cc_pack.output import json_option
 from cc_pack.project import open_project
 
 
@@ -48,7 +49,7 @@ def set_(patterns: tuple[str, ...]) -> None:
 
 
 @command.command("show")
-@click.option("--json", "as_json", is_flag=True)
+@json_option
 @handle_errors
 def show(as_json: bool) -> None:
     """Print the scope patterns and whether they can still change."""
@@ -86,7 +87,7 @@ def check(path: str) -> None:
 
 
 @command.command("audit")
-@click.option("--json", "as_json", is_flag=True)
+@json_option
 @handle_errors
 def audit(as_json: bool) -> None:
     """The run's changed files (git) outside the scope, and open hook-recorded violations."""

@@ -70,8 +70,9 @@ def execute(paths, fmt, select, ignore, strict, output, explain) -> None:
     elif fmt == "sarif":
         rendered = report.sarif(outcome, base, rules.RULES)
     else:
-        stream_tty = output is None and sys.stdout.isatty()
-        rendered = report.text(outcome, base, colour=stream_tty and not os.environ.get("NO_COLOR"))
+        from cc_pack.output import colour
+
+        rendered = report.text(outcome, base, colour=output is None and colour(sys.stdout))
     if output is not None:
         try:
             Path(output).write_text(rendered, encoding="utf-8")

@@ -210,7 +210,9 @@ def _loader():
     if _LOADER is None:
         import yaml
 
-        class Loader(yaml.CSafeLoader):
+        # PyYAML built without libyaml has no CSafeLoader: the pure-Python one composes the
+        # same nodes (plain style None instead of ''), only slower.
+        class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
             def resolve(self, kind, value, implicit):
                 return ""
 
