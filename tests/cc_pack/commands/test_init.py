@@ -569,3 +569,21 @@ def test_the_run_worktrees_are_git_ignored(git_repo: Path):
     assert ".claude/worktrees" not in git(
         git_repo, "status", "--porcelain", "--untracked-files=all"
     )
+
+
+def test_uninstall_on_a_clone_of_a_0_1_0_install_removes_what_0_1_0_installed(
+    git_repo: Path, tmp_path: Path
+):
+    """No install record on a clone: the shipped hashes say which files are the pack's, also
+    the ones only an earlier release installed; a file the user changed is kept."""
+    release_0_1_0_tree(git_repo)
+    planner = git_repo / ".claude/agents/planner.md"
+    planner.write_text(planner.read_text() + "\nAlso: our house rules.\n")
+    git(git_repo, "commit", "-qam", "ours")
+    theirs = clone(git_repo, tmp_path / "clone")
+    result = run_cli("init", str(theirs), "--uninstall")
+    assert result.returncode == 0, result.stdout + result.stderr
+    hook_dir = theirs / ".claude/hooks/cc-pack"
+    assert not (hook_dir / "write_scope.py").exists(), result.stdout  # 0.1.0 only
+    assert not (theirs / ".claude/agents/implementer.md").exists()
+    assert (theirs / ".claude/agents/planner.md").read_text().endswith("our house rules.\n")
