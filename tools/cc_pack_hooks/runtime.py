@@ -335,13 +335,13 @@ def main(decide, *, hook: str, on_error: str, budget: float = DEFAULT_BUDGET) ->
 
 
 def opted_in(project: str | None) -> bool:
-    """Whether the project uses cc-pack: its configuration ``.claude/cc-pack.yaml``, its state
-    dir ``.claude/cc-pack/`` (every cc-pack command and every run creates it) or the drop-in
-    hooks ``.claude/hooks/cc-pack/``. A plugin installed at user scope runs its hooks in every
-    project; in one that never opted in they answer nothing at all (README: plugin). The state
-    dir and the hook dir are protected by the scope guard, so a session cannot opt a project
-    out of its own run. Without ``$CLAUDE_PROJECT_DIR`` (Claude Code always sets it) the hook
-    cannot tell, and decides as usual."""
+    """Whether the project uses cc-pack: its configuration ``.claude/cc-pack.yaml``, its state dir
+    ``.claude/cc-pack/`` (init, every run and every command that reads the run state create it)
+    or the drop-in hooks ``.claude/hooks/cc-pack/``. A plugin installed at user scope runs its
+    hooks in every project; in one that never opted in they answer nothing at all (README:
+    plugin). The state dir and the hook dir are protected by the scope guard, so a session
+    cannot opt a project out of its own run. Without ``$CLAUDE_PROJECT_DIR`` (Claude Code always
+    sets it) the hook cannot tell, and decides as usual."""
     if not project:
         return True
     claude = os.path.join(project, ".claude")
