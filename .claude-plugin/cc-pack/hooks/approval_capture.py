@@ -1,0 +1,1 @@
+../../../hooks/approval_capture.py

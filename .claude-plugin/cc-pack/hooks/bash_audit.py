@@ -1,0 +1,1 @@
+../../../hooks/bash_audit.py

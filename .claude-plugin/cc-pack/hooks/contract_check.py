@@ -1,0 +1,1 @@
+../../../hooks/contract_check.py

@@ -1,0 +1,1 @@
+../../../hooks/handoff_inject.py

@@ -1,0 +1,1 @@
+../../../hooks/lint_after_edit.py

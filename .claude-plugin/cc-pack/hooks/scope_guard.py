@@ -1,0 +1,1 @@
+../../../hooks/scope_guard.py

@@ -1,0 +1,1 @@
+../../../hooks/spawn_gate.py

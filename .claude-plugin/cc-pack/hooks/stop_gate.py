@@ -1,0 +1,1 @@
+../../../hooks/stop_gate.py

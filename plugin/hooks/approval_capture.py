@@ -1,1 +1,0 @@
-../../hooks/approval_capture.py

@@ -1,1 +1,0 @@
-../../hooks/bash_sandbox.py

@@ -1,1 +1,0 @@
-../../hooks/contract_check.py

@@ -1,1 +1,0 @@
-../../hooks/handoff_inject.py

@@ -1,1 +1,0 @@
-../../hooks/lint_after_edit.py

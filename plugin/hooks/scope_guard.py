@@ -1,1 +1,0 @@
-../../hooks/scope_guard.py

@@ -1,1 +1,0 @@
-../../hooks/spawn_gate.py

@@ -1,1 +1,0 @@
-../../hooks/stop_gate.py
