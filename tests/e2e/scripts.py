@@ -236,6 +236,7 @@ def implement_nothing(project: Path) -> list[Step]:
 def implement_beside_the_point(project: Path) -> list[Step]:
     """Changes the file but not the bug: progress the no-progress stop must not cut short."""
     return [
+        reply("reading", tool("Read", file_path=_abs(project, OPS))),
         reply(
             "adding a docstring instead",
             tool(

@@ -86,7 +86,11 @@ def snapshot(root: Path, message: str) -> str:
         head = gitview.head(str(root))
         if head:
             git(root, "read-tree", head, env=env)
-        git(root, "add", "-A", "--", ".", f":(exclude){ROOT.parent.as_posix()}", env=env)
+        trees = ROOT.parent.as_posix()
+        # git refuses a pathspec (even an exclude) that names an ignored path: where init
+        # git-ignored .claude/worktrees/ the plain add already leaves the step trees out
+        ignored = run_git(root, "check-ignore", "-q", f"{trees}/", check=False).returncode == 0
+        git(root, "add", "-A", "--", ".", *([] if ignored else [f":(exclude){trees}"]), env=env)
         tree = git(root, "write-tree", env=env).strip()
     parents = ["-p", head] if head else []
     return git(root, "commit-tree", tree, *parents, "-m", message).strip()

@@ -61,11 +61,12 @@ def check_schema(schema: object, where: str = "#") -> None:
             check_schema(schema[key], f"{where}/{key}")
 
 
-def extract(message: object) -> tuple[object, str | None]:
+def extract(message: object, what: str = "findings") -> tuple[object, str | None]:
     """(the JSON value, None) from a whole-JSON message or exactly one fenced ```json block;
-    (None, problem) otherwise."""
+    (None, problem) otherwise. ``what`` names the object in the problem (findings, return
+    packet)."""
     if not isinstance(message, str) or not message.strip():
-        return None, "the final message is empty; it must be the findings JSON object"
+        return None, f"the final message is empty; it must be the {what} JSON object"
     text = message.strip()
     if text.startswith(("{", "[")):
         try:
@@ -80,7 +81,7 @@ def extract(message: object) -> tuple[object, str | None]:
             return None, f"the ```json block is {exc}"
     if len(blocks) > 1:
         return None, f"the message has {len(blocks)} ```json blocks; send exactly one"
-    return None, "no findings JSON found: end with the JSON object alone or in one ```json block"
+    return None, f"no {what} JSON found: end with the JSON object alone or in one ```json block"
 
 
 def _fenced_json(text: str) -> list[str]:
@@ -183,11 +184,22 @@ def _short(value: object) -> str:
 
 
 def shape(schema: dict) -> str:
-    """The expected shape, one line, for the reviewer to copy."""
-    item = (schema.get("properties", {}).get("findings") or {}).get("items") or {}
-    fields = []
-    for name, sub in (item.get("properties") or {}).items():
-        kind = "|".join(sub["enum"]) if "enum" in sub else sub.get("type", "any")
-        optional = "" if name in (item.get("required") or []) else "?"
-        fields.append(f'"{name}"{optional}: {kind}')
-    return '{"reviewer": string, "summary": string, "findings": [{' + ", ".join(fields) + "}]}"
+    """The expected shape of a contract schema, one line, for the agent to copy (``?`` marks an
+    optional field)."""
+    return _shape(schema)
+
+
+def _shape(node: dict) -> str:
+    if "enum" in node:
+        return "|".join(str(v) for v in node["enum"])
+    kind = node.get("type", "any")
+    if kind == "array":
+        return f"[{_shape(node.get('items') or {})}]"
+    if kind == "object" and node.get("properties"):
+        required = node.get("required") or []
+        fields = [
+            f'"{name}"{"" if name in required else "?"}: {_shape(sub)}'
+            for name, sub in node["properties"].items()
+        ]
+        return "{" + ", ".join(fields) + "}"
+    return kind

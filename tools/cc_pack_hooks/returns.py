@@ -120,7 +120,7 @@ def evaluate(event: dict, run: session.RunView) -> tuple[Decision, dict | None]:
     if schema_path is None:
         return Decision.allow(log={"error": "return.schema.json not found"}), None
     schema = contract.load_schema(schema_path)
-    value, problem = contract.extract(event.get("last_assistant_message"))
+    value, problem = contract.extract(event.get("last_assistant_message"), "return packet")
     errors = [problem] if problem else contract.validate(value, schema)
     actual = changed_files(run.project, owner)
     if not errors:

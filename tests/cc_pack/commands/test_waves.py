@@ -49,9 +49,12 @@ def branches(proj: Project) -> list[str]:
     return git(proj.root, "branch", "--list", "cc-pack/*", "--format=%(refname:short)").split()
 
 
-def test_parallel_steps_work_in_their_own_trees_and_merge_cleanly(tmp_path: Path):
+@pytest.mark.parametrize("ignored", [False, True], ids=["plain", "trees-git-ignored"])
+def test_parallel_steps_work_in_their_own_trees_and_merge_cleanly(tmp_path: Path, ignored: bool):
     def users_work(p: Project) -> None:
         p.write("notes.txt", "the user's own uncommitted work\n")
+        if ignored:  # as cc-pack init writes it
+            p.write(".gitignore", ".claude/cc-pack/\n__pycache__/\n.claude/worktrees/\n")
 
     proj = implementing(tmp_path, TWO, before=users_work)
     head = git(proj.root, "rev-parse", "HEAD").strip()

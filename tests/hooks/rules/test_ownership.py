@@ -150,6 +150,9 @@ def test_a_claim_that_lies_about_a_changed_file_is_sent_back(run):
     err = done.stderr.decode()
     assert "changed_files lists src/app.py, but it is unchanged since you started" in err
     assert "Files you changed, as git sees them: (none)" in err
+    # the shape shown is the return packet's, never the reviewers' findings contract
+    assert '{"status": done|partial|blocked, "steps": [string], "fix"?: [string]' in err
+    assert '"reviewer"' not in err
     (run.root / "src" / "app.py").write_text("x = 2\n")
     done = finish(run, "a1", packet(changed_files=[]), active=True)
     assert "src/app.py changed, but changed_files does not list it" in done.stderr.decode()
@@ -159,6 +162,13 @@ def test_a_claim_that_lies_about_a_changed_file_is_sent_back(run):
     assert (owner["live"], owner["status"], owner["changed"]) == (False, "done", ["src/app.py"])
     assert owner["reruns"]["S1"]["exit_code"] == 0
     assert run.state()["steps"][0]["claim"] == {"status": "done", "exit_code": 0}
+
+
+def test_prose_instead_of_a_packet_is_sent_back_naming_the_return_packet(run):
+    bound(run)
+    done = finish(run, "a1", "I am done.")
+    assert done.returncode == 2
+    assert "no return packet JSON found" in done.stderr.decode()
 
 
 def test_a_validation_claimed_passing_is_rerun_and_the_difference_named(run):
