@@ -157,3 +157,20 @@ def test_a_program_the_cli_confines_leaves_no_new_name_outside_its_outputs(proj:
     assert (proj / "src/report.xml").read_text() == "r\n"
     assert not (proj / "src/evil.py").exists()
     assert any("src/evil.py" in n and "outside the scope" in n for n in notes)
+
+
+def test_a_virtualenv_under_tmp_stays_visible_and_read_only(proj: Path, tmp_path: Path,
+                                                            monkeypatch):  # fmt: skip
+    """The private /tmp must not hide the tools on PATH (CI checks out and builds its venv
+    under /tmp): the venv is re-exposed read-only."""
+    assert str(tmp_path).startswith("/tmp/")
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    tool = venv / "bin" / "the-tool"
+    tool.write_text("#!/bin/sh\necho tool ran\n")
+    tool.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{venv / 'bin'}:/usr/bin:/bin")
+    done, _, _ = confined(proj, [], f"the-tool; echo x > {venv}/planted")
+    assert "tool ran" in done.stdout
+    assert not (venv / "planted").exists()

@@ -357,6 +357,22 @@ def _quarantine(path: str, rel: str, quarantine: str) -> str:
 # --- the command line ---------------------------------------------------------------------------
 
 
+def hidden_tools(project: str, scratch: str) -> list[str]:
+    """The programs on PATH that the private /tmp would hide (a virtualenv or a checkout under
+    /tmp, as on CI machines): each PATH entry there, or the virtualenv holding it, read-only."""
+    found: list[str] = []
+    for entry in os.environ.get("PATH", "").split(os.pathsep):
+        entry = os.path.realpath(entry) if entry else ""
+        if not entry.startswith("/tmp/") or not os.path.isdir(entry):
+            continue
+        parent = os.path.dirname(entry)
+        root = parent if os.path.isfile(os.path.join(parent, "pyvenv.cfg")) else entry
+        if any(root == p or root.startswith(p + "/") for p in (project, scratch, *found)):
+            continue
+        found.append(root)
+    return found
+
+
 def argv(
     project: str,
     mounts: Mounts,
@@ -372,6 +388,8 @@ def argv(
     args = [exe, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
     if project.startswith("/tmp/") or project == "/tmp":
         args += ["--ro-bind", project, project]  # re-expose the project the tmpfs hid
+    for path in hidden_tools(project, scratch):
+        args += ["--ro-bind", path, path]
     args += mounts.args
     for path in [scratch, *extra_rw]:
         args += ["--bind", path, path]
