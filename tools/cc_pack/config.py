@@ -266,11 +266,6 @@ class Queue(_Strict):
         description="a client with no hook event and no transcript growth for this long is "
         "stopped and the task retried once",
     )
-    isolate: Literal["auto", "required", "off"] = Field(
-        "auto",
-        description="run each client in bubblewrap with the main checkout read-only: when "
-        "available, always (refuse without), or never",
-    )
 
 
 class Validate(_Strict):

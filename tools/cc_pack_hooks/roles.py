@@ -122,7 +122,6 @@ DEFAULT_CONFIG = {
         "workers": 2,
         "permission_mode": "bypassPermissions",
         "stall_seconds": 600.0,
-        "isolate": "auto",
     },
     "validate": {"select": [], "ignore": [], "budget_tokens": 1500},
     "log": False,
