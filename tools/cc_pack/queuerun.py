@@ -67,27 +67,31 @@ def settings(root: Path, claude: str | None, stall: float | None) -> Settings:
 # --- the task's worktree and run ----------------------------------------------------------------
 
 
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
-
-
 def prepare(root: Path, task: dict) -> Path:
-    """The task's worktree on its branch (made from HEAD the first time, reused after)."""
+    """The task's worktree on its branch (made from HEAD the first time, reused after). Its git
+    runs with the repository's own code off, as the step trees' does (``worktrees.run_git``).
+
+    It lives in the run-state dir, not beside the step trees in ``.claude/worktrees``: there a
+    session in the main checkout could write the task's run state, envelope included; here
+    every session of the main checkout finds it read-only."""
+    from cc_pack import worktrees
+
     wt = tq.worktree(root, task["id"])
     if (wt / ".git").exists():
         return wt
     wt.parent.mkdir(parents=True, exist_ok=True)
-    have = _git(root, "rev-parse", "--verify", "--quiet", f"refs/heads/{tq.branch(task['id'])}")
-    args = [str(wt), tq.branch(task["id"])] if have.returncode == 0 else [
-        "-b", tq.branch(task["id"]), str(wt), "HEAD"
-    ]  # fmt: skip
-    _git(root, "worktree", "prune")
-    made = _git(root, "worktree", "add", "--quiet", *args)
-    if made.returncode != 0:
+    name = tq.branch(task["id"])
+    have = worktrees.run_git(root, "rev-parse", "--verify", "--quiet", f"refs/heads/{name}",
+                             check=False)  # fmt: skip
+    args = [str(wt), name] if have.returncode == 0 else ["-b", name, str(wt), "HEAD"]
+    try:
+        worktrees.run_git(root, "worktree", "prune")
+        worktrees.run_git(root, "worktree", "add", "--quiet", *args)
+    except worktrees.GitFailed as exc:
         raise CcPackError(
-            f"git worktree add for task {task['id']} failed: {made.stderr.strip()}",
+            f"the worktree of task {task['id']}: {exc}",
             "queue tasks in a git repository with at least one commit",
-        )
+        ) from None
     return wt
 
 

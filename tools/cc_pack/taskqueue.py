@@ -116,18 +116,24 @@ def get(root: Path, tid: str) -> dict:
         return _read(path)
 
 
-def add(
-    root: Path, task: str, scope: list[str], max_iterations: int | None, budget: int | None
-) -> dict:
+def add(root: Path, task: str, scope: list[str], max_iterations: int | None,
+        budget: int | None, tid: str | None = None) -> dict:  # fmt: skip
+    """Queue a task: the next id, or ``tid`` (a CI job keeps the id its matrix exported)."""
     if not task.strip():
         raise InputError("TASK is empty", 'describe the task: `cc-pack queue add "add X"`')
+    if tid is not None and not ID.fullmatch(tid):
+        raise InputError(f"--id {tid!r} is not a task id", "give an id such as t3")
     with locked(root):
         base = qdir(root)
         counter = base / "next-id"
         number = int(counter.read_text()) if counter.is_file() else 1
+        if tid is not None:
+            if _find(root, tid) is not None:
+                raise InputError(f"task {tid} is already queued", "`cc-pack queue list` shows it")
+            number = max(number - 1, int(tid[1:]))
         store.write_atomic(str(counter), str(number + 1))
         record = {
-            "id": f"t{number}",
+            "id": tid or f"t{number}",
             "task": task,
             "scope": scope,
             "max_iterations": max_iterations,

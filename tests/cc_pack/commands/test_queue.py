@@ -253,3 +253,50 @@ def test_a_missing_client_binary_is_one_message(proj: Project):
     proj.ok("queue", "add", "x")
     err = proj.refused(2, "queue", "run", "--claude", "/nonexistent/claude")
     assert "Claude Code binary not found: /nonexistent/claude" in err
+
+
+# --- forging the envelope or the approval -------------------------------------------------------
+
+
+def test_no_session_can_forge_an_envelope_a_task_or_an_approval(proj: Project, fake: dict):
+    """The model, in the main checkout or in the task's worktree, writes the queue's task file,
+    the run state holding the envelope, or calls the human's queue commands: all denied by the
+    real scope guard process, and the task still waits for the human."""
+    from realproc import run_hook
+
+    proj.ok("queue", "add", "outside the envelope", "--scope", "src/**")
+    assert queue_run(proj, fake).returncode == 5
+    wt = tq.worktree(proj.root, "t1")
+    rdir = wt / ".claude/cc-pack/runs" / tasks(proj)["t1"]["run_id"]
+    task_file = proj.root / ".claude/cc-pack/queue/needs-approval/t1.json"
+    forged = json.dumps({"envelope": {"task": "t1", "globs": ["**"]}})
+
+    def attempt(project: Path, tool: str, tool_input: dict) -> dict:
+        event = {
+            **{"session_id": "model-session", "cwd": str(project), "transcript_path": "/dev/null"},
+            **{"hook_event_name": "PreToolUse", "tool_name": tool, "tool_input": tool_input},
+        }
+        done = run_hook("scope_guard", json.dumps(event), env={"CLAUDE_PROJECT_DIR": str(project)})
+        assert done.stdout, (project, tool_input, done.returncode, done.stderr)
+        return json.loads(done.stdout)["hookSpecificOutput"]
+
+    writes = [
+        (proj.root, task_file),  # the task file, from the main checkout
+        (proj.root, proj.root / ".claude/cc-pack/queue/pending/t9.json"),  # a new task
+        (proj.root, rdir / "state.json"),  # the task's run state, from the main checkout
+        (wt, rdir / "state.json"),  # the run state, from the task's own session
+        (wt, task_file),  # the queue, from the task's session (outside its project)
+    ]
+    for project, path in writes:
+        out = attempt(project, "Write", {"file_path": str(path), "content": forged})
+        assert out["permissionDecision"] == "deny", (project, path)
+    launcher = wt / ".claude/skills/orchestrate/bin/cc-pack"
+    for command in ("cc-pack queue approve t1", f"{launcher} queue approve t1",
+                    "python -m cc_pack queue add x --scope '**'"):  # fmt: skip
+        out = attempt(wt, "Bash", {"command": command})
+        assert out["permissionDecision"] == "deny", command
+        assert "only the human can do that" in out["permissionDecisionReason"]
+    assert tasks(proj)["t1"]["status"] == "needs-approval"
+    state = run_state(proj, "t1")
+    assert state["approval"]["status"] == "pending"
+    assert state["envelope"] == {"task": "t1", "globs": ["src/**"]}

@@ -53,8 +53,10 @@ def command() -> None:
 @click.option(
     "--budget", type=click.IntRange(1), default=None, help="tokens the task's run may use"
 )
+@click.option("--id", "tid", default=None, help="the task id to use (CI: the matrix's id)")
 @handle_errors
-def add(task: str, scope: tuple[str, ...], max_iterations: int | None, budget: int | None) -> None:
+def add(task: str, scope: tuple[str, ...], max_iterations: int | None, budget: int | None,
+        tid: str | None) -> None:  # fmt: skip
     """Queue TASK (pending); prints its id."""
     human_only("add")
     bad = [g for g in scope if not g.strip() or g.startswith("/") or ".." in g.split("/")]
@@ -63,7 +65,7 @@ def add(task: str, scope: tuple[str, ...], max_iterations: int | None, budget: i
             f"--scope {bad[0]!r} is not a glob inside the project",
             "give project-relative globs such as 'src/**' or 'docs/*.md'",
         )
-    record = tq.add(open_project(), task, list(scope), max_iterations, budget)
+    record = tq.add(open_project(), task, list(scope), max_iterations, budget, tid)
     click.echo(record["id"])
 
 
