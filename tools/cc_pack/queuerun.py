@@ -14,6 +14,7 @@ stopped if it still runs, and that session counts as one failed attempt.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import shutil
@@ -25,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from cc_pack import settings as settings_mod
 from cc_pack import taskqueue as tq
 from cc_pack.errors import CcPackError, InputError
 from cc_pack.state import now
@@ -92,7 +94,19 @@ def prepare(root: Path, task: dict) -> Path:
             f"the worktree of task {task['id']}: {exc}",
             "queue tasks in a git repository with at least one commit",
         ) from None
+    wire(wt)
     return wt
+
+
+def wire(wt: Path) -> None:
+    """``cc-pack init`` in the new worktree: the machine-local part of the install (the
+    interpreters, the Bash sandbox's CLAUDE_CODE_SHELL_PREFIX in settings.local.json) is
+    git-ignored, so a fresh checkout lacks it and ``run start`` would refuse."""
+    from cc_pack import install
+
+    interpreter, _ = install.choose_python(None)
+    plan = install.plan(wt, interpreter, force=False)
+    install.apply(plan)  # refuses (CheckFailed, naming them) when the checkout's pack conflicts
 
 
 def open_run(wt: Path, task: dict):
@@ -171,12 +185,29 @@ def stop(pid: int, start: str | None) -> bool:
     return not tq.alive(pid)
 
 
+def shell_prefix(wt: Path) -> str | None:
+    """The worktree's own Bash sandbox wiring (``wire`` wrote it), or None."""
+    from cc_pack import install
+
+    path = wt / install.LOCAL_SETTINGS
+    try:
+        return settings_mod.prefix_of(settings_mod.parse(path, path.read_text(encoding="utf-8")))
+    except (OSError, CcPackError):
+        return None
+
+
 def launch(cfg: Settings, wt: Path, logdir: Path, attempt: int, prompt: str) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k not in MARKERS}
     env["CC_PACK_LOG"] = str(logdir / f"hooks-{attempt}.jsonl")  # every hook event: progress
     env.pop("CLAUDE_PROJECT_DIR", None)
     argv = [cfg.claude, "-p", prompt, "--output-format", "stream-json", "--verbose",
             "--permission-mode", cfg.permission_mode]  # fmt: skip
+    prefix = shell_prefix(wt)
+    if prefix:
+        # 2.1.330 applies the main checkout's settings.local.json to a session in a linked
+        # worktree (its Bash sandbox, for the wrong project); --settings wins on both versions
+        # (tests/e2e/test_queue.py replays it)
+        argv += ["--settings", json.dumps({"env": {settings_mod.PREFIX_KEY: prefix}})]
     with (
         (logdir / f"client-{attempt}.jsonl").open("wb") as out,
         (logdir / f"client-{attempt}.err").open("wb") as err,
