@@ -53,7 +53,7 @@ def main() -> int:
     if "hang" in words or ("hang-once" in words and prompt.endswith("status")):
         time.sleep(3600)
     if "slow" in words:
-        for _ in range(40):
+        for _ in range(16):
             print(json.dumps({"type": "assistant", "working": True}), flush=True)
             time.sleep(0.25)
     stamp = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(time.time() + 1))

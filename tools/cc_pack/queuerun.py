@@ -104,6 +104,14 @@ def wire(wt: Path) -> None:
     git-ignored, so a fresh checkout lacks it and ``run start`` would refuse."""
     from cc_pack import install
 
+    if not (wt / install.HOOK_DIR).is_dir():
+        # no guards would run: a headless session without them is not cc-pack's to start
+        raise CcPackError(
+            f"the pack's hooks are not in the commit the worktree checked out ({install.HOOK_DIR} "
+            "is missing there)",
+            "run `cc-pack init` in the repository, commit .claude/ and .gitignore, then "
+            "`cc-pack queue retry` the task (the queue drives the drop-in install, not a plugin)",
+        )
     interpreter, _ = install.choose_python(None)
     plan = install.plan(wt, interpreter, force=False)
     install.apply(plan)  # refuses (CheckFailed, naming them) when the checkout's pack conflicts

@@ -22,9 +22,19 @@ from runproject import Project
 CLIENT = Path(__file__).resolve().parents[2] / "queueclient.py"
 
 
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory) -> Project:
+    """A repository with the pack installed and committed, as the queue requires (made once)."""
+    project = Project(tmp_path_factory.mktemp("installed") / "repo")
+    project.ok("init")
+    git(project.root, "add", "-A")
+    git(project.root, "commit", "-qm", "cc-pack init")
+    return project
+
+
 @pytest.fixture
-def proj(tmp_path: Path) -> Project:
-    return Project(tmp_path / "repo")
+def proj(installed: Project, tmp_path: Path) -> Project:
+    return Project.copy_of(installed, tmp_path / "repo")
 
 
 @pytest.fixture
@@ -247,6 +257,17 @@ def test_failed_task_the_table_the_combined_report_and_retry(proj, fake):
     proj.ok("queue", "retry", "t2")
     assert tasks(proj)["t2"]["status"] == "pending"
     assert tasks(proj)["t2"]["attempts"] == []
+
+
+def test_a_checkout_without_the_pack_fails_its_tasks_with_the_fix(tmp_path: Path, fake: dict):
+    bare = Project(tmp_path / "bare")  # no `cc-pack init`: no guard would run
+    bare.ok("queue", "add", "pass anyway", "--scope", "src/**")
+    done = queue_run(bare, fake)
+    assert done.returncode == 1
+    [task] = tq.all_tasks(bare.root)
+    assert task["status"] == "failed" and task["attempts"] == []
+    assert "the pack's hooks are not in the commit the worktree checked out" in task["reason"]
+    assert fake["log"].read_text() == ""  # no client was started
 
 
 def test_a_missing_client_binary_is_one_message(proj: Project):
