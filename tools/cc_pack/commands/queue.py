@@ -19,7 +19,7 @@ from cc_pack import taskqueue as tq
 from cc_pack.errors import CheckFailed, InputError, handle_errors
 from cc_pack.project import open_project
 
-EXIT_NEEDS_APPROVAL = 5
+EXIT_NEEDS_APPROVAL = 5  # errors.py lists every exit code
 
 
 def human_only(what: str) -> None:
