@@ -105,7 +105,7 @@ def conversations(project: Path) -> list[Conversation]:
         # the first answer alone spends the task's 2,000 tokens
         reply(
             "",
-            tool("Bash", command='"$(ls -d x)"', description="noop"),
+            tool("Bash", command="true", description="noop"),
             usage={"input_tokens": 2500, "output_tokens": 10},
         ),
         reply("Research.", agent("researcher", "t3", Area="calc.ops")),  # the spawn gate refuses

@@ -165,21 +165,11 @@ def progress(wt: Path, logdir: Path, attempt: int) -> tuple:
     return tuple(sizes)
 
 
-def started_at(pid: int) -> str | None:
-    """The process's start time (``/proc/<pid>/stat`` field 22): a PID is only ours while the
-    start time it had when we recorded it is still the same."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
-            return fh.read().rsplit(")", 1)[1].split()[19]
-    except (OSError, IndexError):
-        return None
-
-
 def stop(pid: int, start: str | None) -> bool:
     """Stop a client and everything in its process group (it was started in a session of its
     own); only the process we started, checked by its start time."""
-    if start is not None and started_at(pid) != start:
-        return False
+    if not tq.same_process(pid, start):
+        return not tq.alive(pid)
     for sig, wait in ((signal.SIGTERM, 3.0), (signal.SIGKILL, 3.0)):
         try:
             os.killpg(pid, sig)
@@ -324,7 +314,7 @@ def work(root: Path, task: dict, cfg: Settings, say: Callable[[str], None]) -> d
         prompt = RETRY_PROMPT if fresh else FIRST_PROMPT
         proc = launch(cfg, wt, logdir, attempt, prompt)
         record = {"n": attempt, "prompt": prompt, "client_pid": proc.pid,
-                  "client_start": started_at(proc.pid), "started_at": now()}  # fmt: skip
+                  "client_start": tq.started_at(proc.pid), "started_at": now()}  # fmt: skip
         tq.update(root, tid, lambda t, r=record: t["attempts"].append(r))
         say(f"{tid}: attempt {attempt}: {prompt} (client pid {proc.pid})")
         how = watch(proc, cfg, wt, logdir, attempt)

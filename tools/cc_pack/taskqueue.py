@@ -185,6 +185,7 @@ def claim(root: Path, worker: int) -> dict | None:
         task = _read(path)
         task["status"] = ACTIVE
         task["worker"] = worker
+        task["worker_start"] = started_at(worker)
         task["claimed_at"] = now()
         _write(root, task)
         path.unlink()
@@ -219,9 +220,29 @@ def alive(pid: object) -> bool:
         return True
 
 
+def started_at(pid: int) -> str | None:
+    """The process's start time (``/proc/<pid>/stat`` field 22): a PID is the process we
+    recorded only while its start time is still the one we recorded with it."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return None
+
+
+def same_process(pid: object, start: object) -> bool:
+    """``pid`` is alive and (when its start time was recorded) still that process."""
+    return alive(pid) and (start is None or started_at(pid) == start)
+
+
 def orphans(root: Path) -> list[dict]:
-    """Active tasks whose worker process is gone (killed mid-task): the caller recovers them."""
-    return [t for t in all_tasks(root) if t["status"] == ACTIVE and not alive(t.get("worker"))]
+    """Active tasks whose worker process is gone (killed mid-task; its PID may even have been
+    reused since): the caller recovers them."""
+    return [
+        t
+        for t in all_tasks(root)
+        if t["status"] == ACTIVE and not same_process(t.get("worker"), t.get("worker_start"))
+    ]
 
 
 def matrix(root: Path) -> dict:

@@ -94,7 +94,11 @@ def status() -> None:
     click.echo(", ".join(f"{n} {s}" for s, n in counts.items()))
     for task in tasks:
         if task["status"] == tq.ACTIVE:
-            alive = "alive" if tq.alive(task.get("worker")) else "dead: `queue run` recovers it"
+            alive = (
+                "alive"
+                if tq.same_process(task.get("worker"), task.get("worker_start"))
+                else "dead: `queue run` recovers it"
+            )
             click.echo(f"{task['id']}: active, worker {task.get('worker')} ({alive}), "
                        f"attempt {len(task['attempts'])}")  # fmt: skip
         elif task["status"] == tq.NEEDS_APPROVAL:
