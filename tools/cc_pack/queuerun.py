@@ -204,7 +204,7 @@ def launch(cfg: Settings, wt: Path, logdir: Path, attempt: int, prompt: str) -> 
     if prefix:
         # 2.1.330 applies the main checkout's settings.local.json to a session in a linked
         # worktree (its Bash sandbox, for the wrong project); --settings wins on both versions
-        # (tests/e2e/test_queue.py replays it)
+        # (tests/e2e/test_facts_queue.py replays it)
         argv += ["--settings", json.dumps({"env": {settings_mod.PREFIX_KEY: prefix}})]
     with (
         (logdir / f"client-{attempt}.jsonl").open("wb") as out,
