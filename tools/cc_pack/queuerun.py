@@ -49,9 +49,10 @@ def settings(root: Path, claude: str | None, stall: float | None) -> Settings:
     """The client binary (``--claude``, else config ``queue.claude``, else ``claude`` on PATH)
     and the health settings."""
     from cc_pack import config
+    from cc_pack_hooks import roles
 
-    section = config.sync(root)["queue"]
-    wanted = claude or section.get("claude") or "claude"
+    compiled = config.sync(root)  # roles.setting: the defaults where an older compile lacks them
+    wanted = claude or roles.setting(compiled, "queue.claude") or "claude"
     found = shutil.which(wanted) if os.sep not in wanted else wanted
     if not found or not os.access(found, os.X_OK):
         raise InputError(
@@ -61,8 +62,8 @@ def settings(root: Path, claude: str | None, stall: float | None) -> Settings:
         )
     return Settings(
         str(Path(found).resolve()),
-        section["permission_mode"],
-        float(stall if stall is not None else section["stall_seconds"]),
+        roles.setting(compiled, "queue.permission_mode"),
+        float(stall if stall is not None else roles.setting(compiled, "queue.stall_seconds")),
     )
 
 

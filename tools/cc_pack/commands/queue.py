@@ -120,11 +120,12 @@ def status() -> None:
 def run(workers: int | None, claude: str | None, stall_seconds: float | None) -> None:
     """Run the pending tasks headless, print the table and write the combined report."""
     from cc_pack import config, queuerun
+    from cc_pack_hooks import roles
 
     human_only("run")
     root = open_project(strict=True)
     cfg = queuerun.settings(root, claude, stall_seconds)
-    count = workers or config.sync(root)["queue"]["workers"]
+    count = workers or roles.setting(config.sync(root), "queue.workers")
     started = sum(t["status"] == tq.PENDING for t in tq.all_tasks(root))
     click.echo(f"cc-pack queue: {started} pending task(s), {count} worker(s)", err=True)
     queuerun.run_all(root, cfg, count, lambda text: click.echo(f"  {text}", err=True))
