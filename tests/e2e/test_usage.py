@@ -31,16 +31,26 @@ def test_usage_totals_equal_what_was_served(claude, api, project):
         "---\nname: implementer\ndescription: test\ntools: Bash\nmodel: haiku\n---\n"
         "You are AGENT-IMPL.\n"
     )
-    spawn = tool(
-        "Agent", description="do it", prompt="do it", subagent_type="implementer",
-        run_in_background=False,
-    )  # fmt: skip
+    (agents / "reviewer.md").write_text(
+        "---\nname: reviewer\ndescription: test\ntools: Read\nmodel: sonnet\n---\n"
+        "You are AGENT-REVIEW.\n"
+    )
+    spawn = [
+        tool(
+            "Agent",
+            description=f"{name} it",
+            prompt="do it",
+            subagent_type=name,
+            run_in_background=False,
+        )
+        for name in ("implementer", "reviewer")
+    ]
     api.add(
         Conversation(
             "main",
             main_thread(),
             [
-                reply("spawning", spawn, usage=served(101, 11, 1001, 10001)),
+                reply("spawning", *spawn, usage=served(101, 11, 1001, 10001)),
                 reply("main done", usage=served(152, 12, 1002, 10002)),
             ],
         ),
@@ -58,6 +68,11 @@ def test_usage_totals_equal_what_was_served(claude, api, project):
                 reply("child done", usage=served(202, 22, 2002, 20002)),
             ],
         ),
+        Conversation(
+            "review",
+            subagent("You are AGENT-REVIEW"),
+            [reply("reviewed", usage=served(301, 31, 3001, 30001))],
+        ),
     )
     run = claude.run("go")
     assert run.returncode == 0 and api.errors == [], run.describe()
@@ -72,14 +87,26 @@ def test_usage_totals_equal_what_was_served(claude, api, project):
                          "tokens": 253 + 23 + 2003 + 20003},
         "implementer": {"input": 403, "output": 43, "cache_read": 4003, "cache_write": 40003,
                         "tokens": 403 + 43 + 4003 + 40003},
+        "reviewer": {"input": 301, "output": 31, "cache_read": 3001, "cache_write": 30001,
+                     "tokens": 301 + 31 + 3001 + 30001},
     }  # fmt: skip
-    assert [r["messages"] for r in usage.of(state)["tally"]] == [2, 2]
+    assert sorted(r["messages"] for r in usage.of(state)["tally"]) == [1, 2, 2]
     assert usage.collect(state) is False  # read once: a second tally adds nothing
-    assert usage.total(state)["tokens"] == 276 + 2003 + 20003 + 446 + 4003 + 40003
+    assert usage.total(state)["tokens"] == 276 + 2003 + 20003 + 446 + 4003 + 40003 + 33334
 
-    # Claude Code's own price for the same tokens (stream-json modelUsage.costUSD)
+    # Claude Code's own price for the same tokens (stream-json modelUsage.costUSD), per model:
+    # the default opus, haiku and sonnet of each version
     spent = costs.cost(state)
     assert spent["unpriced"] == []
+    assert len(spent["by_model"]) == 3
+    for model, figures in run.result["modelUsage"].items():
+        ours = costs.price_for(model, roles.DEFAULT_CONFIG["pricing"]["models"])
+        assert ours is not None, model
+        counted = {"input": figures["inputTokens"], "output": figures["outputTokens"],
+                   "cache_read": figures["cacheReadInputTokens"],
+                   "cache_write": figures["cacheCreationInputTokens"]}  # fmt: skip
+        priced = sum(counted[f] * ours[1][f] for f in counted) / 1e6
+        assert priced == pytest.approx(figures["costUSD"], rel=1e-9), (model, ours)
     assert spent["usd"] == pytest.approx(
         run.result["total_cost_usd"], abs=1e-6
     )  # ours rounds to 6 places

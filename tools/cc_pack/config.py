@@ -218,8 +218,10 @@ class Price(_Strict):
 
 
 # The list prices Claude Code itself applies (its stream-json ``modelUsage.costUSD``), read off
-# 2.1.197 and 2.1.330 on the date below (tests/e2e/test_usage.py compares with them). A key
-# matches a model id it is a prefix of (the longest wins), else an alias the id contains.
+# 2.1.197 and 2.1.330 on the date below: tests/e2e/test_usage.py compares the opus, sonnet and
+# haiku each version picks (claude-opus-4-8, claude-sonnet-5, claude-haiku-4-5; claude-opus-5-5,
+# claude-sonnet-5-5, claude-haiku-5-5). A key matches a model id it is a prefix of (the longest
+# wins), else an alias the id contains; the bare aliases take 2.1.330's models.
 PRICES_AS_OF = "2026-12-01"
 DEFAULT_PRICES = {
     "claude-opus-4": {"input": 5.0, "output": 25.0, "cache_read": 0.5, "cache_write": 6.25},
