@@ -17,6 +17,7 @@ import click
 from cc_pack import queuereport
 from cc_pack import taskqueue as tq
 from cc_pack.errors import CheckFailed, InputError, handle_errors
+from cc_pack.output import json_option
 from cc_pack.project import open_project
 
 EXIT_NEEDS_APPROVAL = 5  # errors.py lists every exit code
@@ -70,7 +71,7 @@ def add(task: str, scope: tuple[str, ...], max_iterations: int | None, budget: i
 
 
 @command.command("list")
-@click.option("--json", "as_json", is_flag=True, help="the tasks as JSON")
+@json_option
 @handle_errors
 def list_(as_json: bool) -> None:
     """Every task with its status, iterations, tokens, cost and report."""
