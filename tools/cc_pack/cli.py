@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "scope": ("scope", "Set, show, check and audit the files the run may change."),
     "dispatch": ("dispatch", "Choose the reviewers for the current changes."),
     "findings": ("findings", "Add reviewer contracts and aggregate their findings."),
+    "queue": ("queue", "Queue tasks with an approved scope, run them headless, collect results."),
     "report": ("report", "Write the run report as Markdown, JSON or SARIF."),
     "validate": ("validate", "Lint agents, skills, commands, hooks and plugin manifests."),
 }

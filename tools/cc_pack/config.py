@@ -193,6 +193,83 @@ class Memory(_Strict):
         return value
 
 
+class Budget(_Strict):
+    run_tokens: int | None = Field(
+        None,
+        gt=0,
+        description="tokens (input, output, cache reads and writes) the whole run may use; "
+        "past it no agent starts and the next `run advance` ends the run FAIL; null: no limit",
+    )
+    agent_tokens: int | None = Field(
+        None, gt=0, description="tokens one agent may use; past it the run is over budget too"
+    )
+    warn_at: float = Field(
+        0.8, gt=0, le=1, description="share of run_tokens at which the orchestrator is told once"
+    )
+
+
+class Price(_Strict):
+    """US dollars per million tokens."""
+
+    input: float = Field(ge=0)
+    output: float = Field(ge=0)
+    cache_read: float = Field(ge=0)
+    cache_write: float = Field(ge=0)
+
+
+# The list prices Claude Code itself applies (its stream-json ``modelUsage.costUSD``), read off
+# 2.1.197 and 2.1.330 on the date below: tests/e2e/test_usage.py compares the opus, sonnet and
+# haiku each version picks (claude-opus-4-8, claude-sonnet-5, claude-haiku-4-5; claude-opus-5-5,
+# claude-sonnet-5-5, claude-haiku-5-5). A key matches a model id it is a prefix of (the longest
+# wins), else an alias the id contains; the bare aliases take 2.1.330's models.
+PRICES_AS_OF = "2026-12-01"
+DEFAULT_PRICES = {
+    "claude-opus-4": {"input": 5.0, "output": 25.0, "cache_read": 0.5, "cache_write": 6.25},
+    "claude-opus-5": {"input": 4.0, "output": 20.0, "cache_read": 0.2, "cache_write": 5.0},
+    "claude-sonnet-5": {"input": 3.0, "output": 15.0, "cache_read": 0.3, "cache_write": 3.75},
+    "claude-sonnet-5-5": {"input": 2.0, "output": 10.0, "cache_read": 0.1, "cache_write": 2.5},
+    "claude-haiku-4-5": {"input": 1.0, "output": 5.0, "cache_read": 0.1, "cache_write": 1.25},
+    "claude-haiku-5-5": {"input": 0.1, "output": 0.5, "cache_read": 0.01, "cache_write": 0.125},
+    "opus": {"input": 4.0, "output": 20.0, "cache_read": 0.2, "cache_write": 5.0},
+    "sonnet": {"input": 2.0, "output": 10.0, "cache_read": 0.1, "cache_write": 2.5},
+    "haiku": {"input": 0.1, "output": 0.5, "cache_read": 0.01, "cache_write": 0.125},
+}
+
+
+class Pricing(_Strict):
+    as_of: str = Field(PRICES_AS_OF, description="the date the prices were read")
+    models: dict[str, Price] = Field(
+        default_factory=lambda: {k: Price(**v) for k, v in DEFAULT_PRICES.items()},
+        description="model id prefix or alias -> USD per million tokens; your entries are "
+        "added to (or replace) the defaults",
+    )
+
+    @field_validator("models", mode="before")
+    @classmethod
+    def _over_defaults(cls, value):
+        if isinstance(value, dict):
+            return {**DEFAULT_PRICES, **value}
+        return value
+
+
+class Queue(_Strict):
+    claude: str | None = Field(
+        None, description="the Claude Code binary `queue run` starts; null: `claude` on PATH"
+    )
+    workers: int = Field(2, ge=1, le=32, description="tasks run at once by `queue run`")
+    permission_mode: Literal["bypassPermissions", "acceptEdits", "default"] = Field(
+        "bypassPermissions",
+        description="the headless client's --permission-mode (cc-pack's hooks and sandbox are "
+        "the boundary)",
+    )
+    stall_seconds: float = Field(
+        600,
+        gt=0,
+        description="a client with no hook event and no transcript growth for this long is "
+        "stopped and the task retried once",
+    )
+
+
 class Validate(_Strict):
     select: list[str] = []
     ignore: list[str] = []
@@ -213,6 +290,9 @@ class Config(_Strict):
     memory: Memory | Literal[False] = Field(
         default_factory=Memory, description="project memory of decisions; false turns it off"
     )
+    budget: Budget = Field(default_factory=Budget)
+    pricing: Pricing = Field(default_factory=Pricing)
+    queue: Queue = Field(default_factory=Queue)
     validate_: Validate = Field(default_factory=Validate, alias="validate")
     log: bool = Field(False, description="write the hook decision log")
 

@@ -7,6 +7,7 @@ Exit codes (the README documents them):
   2  usage or bad input: wrong arguments, a file that is missing or malformed
   3  run-state problem: no active run, a corrupt or unknown-version state.json
   4  the filesystem refused: a directory that is not writable, a failed write
+  5  `queue run` only: no task failed, but one waits for the human's approval
 """
 
 from __future__ import annotations

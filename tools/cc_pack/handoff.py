@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import contextlib
 
-from cc_pack import findings, phases, report, worktrees
+from cc_pack import costs, findings, phases, report, worktrees
 from cc_pack.state import Run
-from cc_pack_hooks import store
+from cc_pack_hooks import store, usage
 from cc_pack_hooks.rules import handoff as handoff_rules
 
 STEP_FIELDS = ("id", "title", "files", "depends_on", "parallel", "changes", "status", "owners",
@@ -52,6 +52,12 @@ def summary(run: Run) -> dict:
         "handoff": run.rel("handoff.md"),
         "waves": report.wave_costs(state),
         "trees": trees(run),
+        "usage": {
+            "total": usage.total(state),
+            "cost_usd": costs.cost(state)["usd"],
+            "budget": usage.status(state),
+        },
+        "usage_line": costs.line(state),
     }
 
 
@@ -124,6 +130,7 @@ def render(info: dict) -> str:
     if info["trees"]:
         lines.append("step trees left on disk: " + ", ".join(info["trees"]["paths"]))
         lines += [f"  remove with: {c}" for c in info["trees"]["remove"]]
+    lines.append(info["usage_line"])
     lines.append(f"handoff: {info['handoff']} (`cc-pack run handoff`)")
     return "\n".join(lines)
 

@@ -5,6 +5,7 @@ state untouched) or the change to apply under the state lock. Legal moves:
 
     research -> plan -> approval -> implement -> review -> verify -> report (PASS)
     plan -> implement                  with --auto-approve (recorded as by "auto-approve")
+    plan -> implement                  a queued task's plan inside its envelope (by "envelope")
     approval -> plan                   the human rejected the plan (feedback kept)
     review|verify -> implement         CRITICAL/HIGH findings or failing tests, iterations left
     review|verify -> report (FAIL)     the same with no iteration left: never a further loop
@@ -16,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from cc_pack import (
+    envelope,
     fanin,
     findings,
     gitchanges,
@@ -136,21 +138,28 @@ def plan_gate(run: Run) -> Step:
         dict.fromkeys([*run.state["scope"].get("manual", []), *plan.files(run.state["plan"])])
     )
     auto = run.state["auto_approve"]
+    # a queued task's envelope: the human's approval in advance, for a scope inside it only
+    granted = envelope.check(run.state, patterns)
+    by_envelope = granted is not None and not granted[1] and not auto
 
     def approve(state: dict) -> None:
         state["scope"]["patterns"] = patterns
         state["steps"] = initial_steps
         history = state["approval"]["history"]
-        if auto:
+        if auto or by_envelope:
             state["approval"] = {
                 **fresh_approval(history),
                 "status": "approved",
                 "at": now(),
-                "by": "auto-approve",
+                "by": "auto-approve" if auto else "envelope",
                 "scope": patterns,
             }
+            if by_envelope:
+                state["approval"]["envelope"] = granted[0]
         else:
             state["approval"] = {**fresh_approval(history), "status": "pending"}
+            if granted is not None:
+                state["approval"]["outside"] = granted[1]
 
     scope_text = ", ".join(patterns)
     if auto:
@@ -159,6 +168,21 @@ def plan_gate(run: Run) -> Step:
             change=_move(run, "implement", approve, approval="auto-approve"),
             message=f"plan passed; auto-approved (run started with --auto-approve); "
             f"scope: {scope_text}",
+        )
+    if by_envelope:
+        return Step(
+            to="implement",
+            change=_move(run, "implement", approve, approval="envelope"),
+            message=f"plan passed; approved by envelope (the scope lies inside the globs the "
+            f"human queued the task with: {', '.join(granted[0])}); scope: {scope_text}",
+        )
+    if granted is not None:
+        return Step(
+            to="approval",
+            change=_move(run, "approval", approve),
+            message=f"plan passed; scope: {scope_text}. It reaches outside the task's envelope "
+            f"({', '.join(granted[0]) or 'none given'}): {', '.join(granted[1])}. End your turn: "
+            "the human approves it with `cc-pack queue approve` or rejects it",
         )
     return Step(
         to="approval",

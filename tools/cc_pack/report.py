@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from urllib.parse import quote
 
-from cc_pack import __version__, findings
+from cc_pack import __version__, costs, findings
 from cc_pack.state import Run, now
 from cc_pack_hooks import store
 
@@ -62,6 +62,8 @@ def build(run: Run) -> dict:
         if verify is None
         else {k: verify.get(k) for k in ("command", "exit_code", "seconds", "log")},
         "scope": state["scope"]["patterns"],
+        "approval": {k: state["approval"].get(k) for k in ("status", "by", "at", "envelope")},
+        "usage": costs.section(state),
         "artifacts": artifacts,
         "generated_at": now(),
     }
@@ -256,9 +258,40 @@ def to_markdown(report: dict) -> str:
                 f"{_cell(what)} {_cell(item.get('message', ''))}".rstrip()
             )
         out.append("")
+    out += _usage_lines(report.get("usage"))
     out += ["## Artifacts", ""]
     out += [f"- {name}: `{path}`" for name, path in report["artifacts"].items()]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _usage_lines(section: dict | None) -> list[str]:
+    if not section:
+        return []
+    total, spent = section["total"], section["cost"]
+    out = [
+        "## Usage",
+        "",
+        f"{total['tokens']:,} tokens, estimated ${spent['usd']:.4f} (list prices of "
+        f"{spent['prices_as_of']}; excludes {section['excludes']}).",
+        "",
+        "| by | tokens | input | output | cache read | cache write |",
+        "|---|---|---|---|---|---|",
+    ]
+    for label, key in (("phase", "by_phase"), ("agent type", "by_agent_type")):
+        for name, row in section[key].items():
+            out.append(
+                f"| {label} {_cell(name)} | {row['tokens']:,} | {row['input']:,} | "
+                f"{row['output']:,} | {row['cache_read']:,} | {row['cache_write']:,} |"
+            )
+    if spent["unpriced"]:
+        out += ["", f"No price for: {', '.join(spent['unpriced'])} (add them under `pricing`)."]
+    budget = section["budget"]
+    if budget["run_tokens"] or budget["agent_tokens"]:
+        state = "spent" if budget["exhausted"] else "held"
+        limit, each = budget["run_tokens"] or "none", budget["agent_tokens"] or "none"
+        out += ["", f"Budget {state}: {budget['used']:,} tokens used; run limit {limit}, "
+                f"per agent {each}."]  # fmt: skip
+    return [*out, ""]
 
 
 def _quote(text: str) -> str:

@@ -173,8 +173,10 @@ def create(
     session_id: str | None,
     notes: list[str],
     sandbox: dict | None = None,
+    extra: dict | None = None,
 ) -> Run:
-    """A new run, made active. Refused while another run is active and not finished."""
+    """A new run, made active. Refused while another run is active and not finished.
+    ``extra``: more top-level fields of the first state (its usage record, an envelope)."""
     sdir = Path(store.state_dir(str(root)))
     (sdir / "runs").mkdir(parents=True, exist_ok=True)
     with store.locked(str(sdir)):
@@ -224,6 +226,7 @@ def create(
         }
         if sandbox is not None:
             state["sandbox"] = sandbox
+        state.update(extra or {})
         validate(state, rdir / "state.json")
         with store.locked(str(rdir)):
             store.save_state(str(rdir), state)

@@ -41,6 +41,14 @@ def relative(path: str, project: str) -> str | None:
     return None
 
 
+def in_any_state_dir(path: str) -> bool:
+    """Inside some project's ``.claude/cc-pack`` (``path`` resolved, absolute): the queue keeps a
+    task's worktree, and its run state, inside the main checkout's state dir, outside the
+    task's own project."""
+    parts = path.casefold().split("/")
+    return any(tuple(parts[k : k + 2]) == STATE_PARTS for k in range(len(parts) - 1))
+
+
 def in_state_dir(rel: str | None) -> bool:
     """Inside ``.claude/cc-pack`` (or it): compared case-insensitively, so a case-insensitive
     file system cannot be used to reach it as ``.Claude/CC-Pack``."""

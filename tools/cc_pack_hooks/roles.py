@@ -82,6 +82,47 @@ DEFAULT_CONFIG = {
         "coupling_commits": 2,
     },
     "memory": {"path": ".claude/memory/decisions.md", "budget_tokens": 4000},
+    "budget": {"run_tokens": None, "agent_tokens": None, "warn_at": 0.8},
+    "pricing": {
+        "as_of": "2026-12-01",
+        "models": {
+            "claude-opus-4": {"input": 5.0, "output": 25.0, "cache_read": 0.5, "cache_write": 6.25},
+            "claude-opus-5": {"input": 4.0, "output": 20.0, "cache_read": 0.2, "cache_write": 5.0},
+            "claude-sonnet-5": {
+                "input": 3.0,
+                "output": 15.0,
+                "cache_read": 0.3,
+                "cache_write": 3.75,
+            },
+            "claude-sonnet-5-5": {
+                "input": 2.0,
+                "output": 10.0,
+                "cache_read": 0.1,
+                "cache_write": 2.5,
+            },
+            "claude-haiku-4-5": {
+                "input": 1.0,
+                "output": 5.0,
+                "cache_read": 0.1,
+                "cache_write": 1.25,
+            },
+            "claude-haiku-5-5": {
+                "input": 0.1,
+                "output": 0.5,
+                "cache_read": 0.01,
+                "cache_write": 0.125,
+            },
+            "opus": {"input": 4.0, "output": 20.0, "cache_read": 0.2, "cache_write": 5.0},
+            "sonnet": {"input": 2.0, "output": 10.0, "cache_read": 0.1, "cache_write": 2.5},
+            "haiku": {"input": 0.1, "output": 0.5, "cache_read": 0.01, "cache_write": 0.125},
+        },
+    },
+    "queue": {
+        "claude": None,
+        "workers": 2,
+        "permission_mode": "bypassPermissions",
+        "stall_seconds": 600.0,
+    },
     "validate": {"select": [], "ignore": [], "budget_tokens": 1500},
     "log": False,
 }

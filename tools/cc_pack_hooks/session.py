@@ -15,15 +15,24 @@ class RunView:
     no session yet). ``config`` is the run's snapshot, else the compiled project config, else {}
     (``roles.setting`` supplies defaults)."""
 
-    __slots__ = ("config", "needs_bind", "project", "run_dir", "session_id", "state")
+    __slots__ = (
+        "config",
+        "needs_bind",
+        "project",
+        "run_dir",
+        "session_id",
+        "state",
+        "transcript",
+    )
 
-    def __init__(self, project, run_dir, state, config, needs_bind, session_id):
+    def __init__(self, project, run_dir, state, config, needs_bind, session_id, transcript=None):
         self.project = project
         self.run_dir = run_dir
         self.state = state
         self.config = config
         self.needs_bind = needs_bind
         self.session_id = session_id
+        self.transcript = transcript
 
     @property
     def phase(self) -> str | None:
@@ -35,6 +44,8 @@ def view(event: dict) -> RunView:
     silent (their ``runtime.main`` failure policy)."""
     project = store.project_dir(event)
     session_id = event.get("session_id")
+    transcript = event.get("transcript_path")
+    transcript = transcript if isinstance(transcript, str) else None
     found = store.active_state(project)
     if found is not None:
         rdir, state = found
@@ -48,8 +59,11 @@ def view(event: dict) -> RunView:
                 config if isinstance(config, dict) else store.compiled_config(project),
                 state.get("session_id") is None,
                 session_id,
+                transcript,
             )
-    return RunView(project, None, None, store.compiled_config(project), False, session_id)
+    return RunView(
+        project, None, None, store.compiled_config(project), False, session_id, transcript
+    )
 
 
 def bind(run: RunView | None) -> bool:
@@ -60,7 +74,7 @@ def bind(run: RunView | None) -> bool:
     if run is None or not (run.needs_bind and run.run_dir and run.session_id):
         return False
     try:
-        store.bind_session(run.run_dir, run.session_id)
+        store.bind_session(run.run_dir, run.session_id, run.transcript)
     except Exception:
         return False
     run.needs_bind = False

@@ -208,12 +208,18 @@ def update_state(rdir: str, change) -> dict:
     return state
 
 
-def bind_session(rdir: str, session_id: str) -> dict:
-    """Claim an unbound run for ``session_id`` (first hook event after ``run start``)."""
+def bind_session(rdir: str, session_id: str, transcript: str | None = None) -> dict:
+    """Claim an unbound run for ``session_id`` (first hook event after ``run start``), and
+    remember its transcript: the run's token usage is read from it."""
 
     def claim(state: dict) -> None:
         if state.get("session_id") is None:
+            import time
+
+            from cc_pack_hooks import usage
+
             state["session_id"] = session_id
+            usage.note_session(state, session_id, transcript, time.time())
 
     return update_state(rdir, claim)
 

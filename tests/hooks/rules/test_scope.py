@@ -71,6 +71,13 @@ HUMAN_ONLY_CALLS = [
     "cc-pack findings add -",
     "cc-pack findings add review.json",
     "python -m cc_pack findings add review.json",
+    # the queue: an envelope, an approval or a headless run is the human's
+    "cc-pack queue approve t1",
+    "cc-pack queue reject t1 'fine'",
+    "python -m cc_pack queue add 'x' --scope '**'",
+    "{root}/skills/orchestrate/bin/cc-pack queue add x --scope 'src/**'",
+    "env -u CLAUDECODE cc-pack queue run --workers 2",
+    "cc-pack queue retry t1",
 ]
 # The session's own CLI steps: never mistaken for the human's.
 SESSION_CALLS = [

@@ -28,7 +28,10 @@ from cc_pack_hooks import store
 def command(fmt: str, as_json: bool, output: Path | None) -> None:
     """Write the run report (a run that has not ended reports its status as active)."""
     fmt = "json" if as_json else fmt
+    from cc_pack_hooks import usage
+
     run = runstate.load_active(open_project())
+    usage.collect(run.state)  # the figures up to now; the saved state is left as it is
     text = reports.render(reports.build(run), fmt)
     if output is None:
         click.echo(text, nl=False)

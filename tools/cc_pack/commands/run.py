@@ -9,11 +9,23 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 import click
 
-from cc_pack import confine, gitchanges, handoff, memory, phases, plan, report, waves, worktrees
+from cc_pack import (
+    confine,
+    costs,
+    gitchanges,
+    handoff,
+    memory,
+    phases,
+    plan,
+    report,
+    waves,
+    worktrees,
+)
 from cc_pack import state as runstate
 from cc_pack.errors import CheckFailed, InputError, RunStateError, handle_errors
 from cc_pack.output import json_option
@@ -103,11 +115,15 @@ def _inside_claude_code() -> str | None:
     is_flag=True,
     help="approve the plan without a human (headless/CI only; refused in Claude Code)",
 )
+@click.option(
+    "--budget",
+    type=click.IntRange(1),
+    default=None,
+    help="tokens the run may use (default: config budget.run_tokens, no limit)",
+)
 @handle_errors
-def start(task: str, max_iterations: int | None, auto_approve: bool) -> None:
+def start(task: str, max_iterations: int | None, auto_approve: bool, budget: int | None) -> None:
     """Start a run for TASK, make it active (phase research) and print its id."""
-    if not task.strip():
-        raise InputError("TASK is empty", 'describe the task: `cc-pack run start "add X"`')
     marker = _inside_claude_code() if auto_approve else None
     if marker:
         raise CheckFailed(
@@ -116,12 +132,43 @@ def start(task: str, max_iterations: int | None, auto_approve: bool) -> None:
             "start without it and let the human type `/orchestrate approve`; "
             "headless CI runs `cc-pack run start --auto-approve` outside Claude Code",
         )
-    from cc_pack import config  # pydantic: only `run start` compiles and snapshots the config
-
     root = open_project(strict=True)
+    run, lines = start_run(
+        root,
+        task,
+        max_iterations=max_iterations,
+        auto_approve=auto_approve,
+        budget=budget,
+        session_id=os.environ.get("CLAUDE_CODE_SESSION_ID") or None,
+    )
+    click.echo(run.run_id)
+    for text in lines:
+        click.echo(f"cc-pack: {text}", err=True)
+    click.echo(f"next: {phases.next_step(run)}", err=True)
+
+
+def start_run(
+    root: Path,
+    task: str,
+    *,
+    max_iterations: int | None,
+    auto_approve: bool,
+    budget: int | None,
+    session_id: str | None,
+    envelope: dict | None = None,
+) -> tuple[runstate.Run, list[str]]:
+    """Create the run (``run start``, and ``cc-pack queue run`` with a task's envelope, which no
+    option of this command can give): the run and the lines to tell the human."""
+    if not task.strip():
+        raise InputError("TASK is empty", 'describe the task: `cc-pack run start "add X"`')
+    from cc_pack import config  # pydantic: only `run start` compiles and snapshots the config
+    from cc_pack_hooks import usage
+
     verify_guards(root)
     missing = pack_missing(root)
     compiled = config.sync(root)
+    if budget is not None:
+        compiled = {**compiled, "budget": {**compiled["budget"], "run_tokens": budget}}
     confinement = confine.decide(root, compiled.get("scope", {}).get("sandbox", "auto"))
     notes = []
     base_commit = gitchanges.head(root)
@@ -132,6 +179,12 @@ def start(task: str, max_iterations: int | None, auto_approve: bool) -> None:
         notes.append(
             f"not a git repository ({exc}): the implement gate needs git to audit the change"
         )
+    # the run's usage starts with its first phase mark: earlier messages are not the run's
+    first: dict = {}
+    usage.mark(first, "research", time.time())
+    usage.note_session(first, session_id, None, time.time())
+    if envelope is not None:
+        first["envelope"] = envelope
     run = runstate.create(
         root,
         task=task,
@@ -140,28 +193,30 @@ def start(task: str, max_iterations: int | None, auto_approve: bool) -> None:
         config=compiled,
         baseline=baseline,
         base_commit=base_commit,
-        session_id=os.environ.get("CLAUDE_CODE_SESSION_ID") or None,
+        session_id=session_id,
         notes=notes,
         sandbox=confinement.record(),
+        extra=first,
     )
     if confinement.kind is None and gitchanges.is_git(root):
         from cc_pack_hooks import treebase  # no sandbox: .git/ and ignored files are watched
 
         treebase.save(str(run.rdir), str(root))
     handoff.save(run)
-    click.echo(run.run_id)
-    if missing:
-        click.echo(f"cc-pack: warning: {missing}", err=True)
-    click.echo(f"cc-pack: {confinement.line()}", err=True)
-    for note in notes:
-        click.echo(f"cc-pack: note: {note}", err=True)
+    lines = [f"warning: {missing}"] if missing else []
+    lines += [confinement.line(), *(f"note: {n}" for n in notes)]
     if baseline:
-        click.echo(
-            f"cc-pack: note: {len(baseline)} file(s) already changed before the run are "
-            "its baseline (not counted as its changes)",
-            err=True,
+        lines.append(
+            f"note: {len(baseline)} file(s) already changed before the run are "
+            "its baseline (not counted as its changes)"
         )
-    click.echo(f"next: {phases.next_step(run)}", err=True)
+    if budget is not None or usage.limited(compiled):
+        run_tokens, agent_tokens, warn_at = usage.limits(compiled)
+        lines.append(
+            f"budget: {run_tokens or 'no'} run tokens, {agent_tokens or 'no'} per agent "
+            f"(warning at {warn_at:.0%})"
+        )
+    return run, lines
 
 
 @command.command("status")
@@ -182,6 +237,9 @@ def status(as_json: bool) -> None:
             json.dumps({"active": False, "run_id": None, "error": exc.message, "fix": exc.fix})
         )
         sys.exit(exc.exit_code)
+    from cc_pack_hooks import usage
+
+    usage.collect(run.state)  # the running total; saved by the next `run advance`
     info = handoff.summary(run)
     click.echo(json.dumps({"active": True, **info}, indent=2) if as_json else handoff.render(info))
 
@@ -358,9 +416,18 @@ def advance(as_json: bool) -> None:
     run = runstate.load_active(root)
     verify_guards(root)
     before = run.phase
-    step = phases.gate(run)
+    warning = costs.tally(run)
+    step = costs.budget_gate(run) or phases.gate(run)
+    if warning:
+        step.notes.append(warning)
     if step.ok and step.change is not None:
-        runstate.update(run, step.change)
+        moved = step.change
+
+        def change(state: dict) -> None:
+            moved(state)
+            costs.after_change(state, before)
+
+        runstate.update(run, change)
         runstate.crashpoint("advance-state-written")
         if store.is_final(run.state):
             report.write_all(run)
@@ -436,12 +503,14 @@ def resume(from_backup: bool) -> None:
     else:
         on_disk = None
     session = os.environ.get("CLAUDE_CODE_SESSION_ID") or None
+    from cc_pack_hooks import usage
 
     def change(state: dict) -> None:
         if on_disk is not None and state["phase"] == "plan":
             state["plan"] = on_disk
         # a new session drives the run now; null lets its first hook event claim it
         state["session_id"] = session
+        usage.note_session(state, session, None, time.time())
         runstate.event(state, "resume", from_backup=from_backup, repaired=repaired)
 
     runstate.update(run, change)
@@ -486,6 +555,7 @@ def abort() -> None:
     def change(state: dict) -> None:
         if not store.is_final(state):
             state["status"] = "aborted"
+            costs.after_change(state, state["phase"])
         runstate.event(state, "abort")
 
     runstate.update(run, change)

@@ -32,6 +32,12 @@ HUMAN_ONLY = {
         None,
         "`cc-pack findings add` would store a reviewer contract no dispatched reviewer wrote",
     ),
+    # the queue is the human's batch: its envelope is their approval in advance
+    ("queue", "add"): (None, "`cc-pack queue add` queues a task with an approval envelope"),
+    ("queue", "approve"): (None, "`cc-pack queue approve` approves a queued task's plan"),
+    ("queue", "reject"): (None, "`cc-pack queue reject` answers a queued task's plan"),
+    ("queue", "retry"): (None, "`cc-pack queue retry` queues a failed task again"),
+    ("queue", "run"): (None, "`cc-pack queue run` starts headless runs"),
     ("report",): ("-o", "`cc-pack report -o FILE` writes a file the rules cannot check"),
     ("validate",): ("-o", "`cc-pack validate -o FILE` writes a file the rules cannot check"),
 }

@@ -110,7 +110,11 @@ class Guard:
         """Why ``path`` (resolved) is cc-pack's own and never written by a tool, or None."""
         rel = paths.relative(path, self.project)
         shown = rel if rel else path
-        if paths.in_state_dir(rel) or (recursive and paths.holds_state_dir(rel)):
+        if (
+            paths.in_state_dir(rel)
+            or (recursive and paths.holds_state_dir(rel))
+            or (rel is None and paths.in_any_state_dir(path))
+        ):
             return (
                 f"cc-pack scope guard: {shown} is cc-pack's run state; only the `cc-pack` CLI "
                 f"writes .claude/cc-pack/. Use its commands instead ({NEXT})."

@@ -9,7 +9,7 @@ this session's run FAILED at the iteration cap, no implementer: the fix loop is 
 
 from __future__ import annotations
 
-from cc_pack_hooks import owners, roles, runtime, session, store
+from cc_pack_hooks import owners, roles, runtime, session, store, usage
 from cc_pack_hooks.runtime import BadEvent, Decision
 
 HOOK = "spawn-gate"
@@ -60,11 +60,18 @@ def evaluate(event: dict) -> tuple[Decision, session.RunView | None]:
     reason = _phase_refusal(state, name, run.config)
     if reason:
         return Decision.deny(f"cc-pack spawn gate: {reason}; {NEXT}.", log=log), run
+    spent, warning = usage.gate(state, event.get("transcript_path"))
+    if spent:
+        return Decision.deny(f"cc-pack spawn gate: {spent}", log={**log, "budget": "spent"}), run
+    if warning:
+        log["budget_warning"] = True
     if roles.role_of(name, run.config) == "implementer" and owners.steps_of(state):
         spawn, reason = _assignment(state, tool_input.get("prompt"))
         if reason:
             return Decision.deny(f"cc-pack spawn gate: {reason}", log=log), run
         log["spawn"] = spawn
+    if warning:  # told once: handle() records that it was
+        return Decision.context(warning, log=log), run
     return Decision.allow(log=log), run
 
 
@@ -198,6 +205,11 @@ def decide(event: dict) -> Decision:
 def handle(event: dict) -> Decision:
     decision, run = evaluate(event)
     session.bind(run)
+    if (decision.log or {}).get("budget_warning") and run is not None and run.run_dir:
+        try:
+            store.update_state(run.run_dir, lambda s: usage.of(s).__setitem__("warned", True))
+        except Exception as exc:  # bookkeeping: the warning may come once more, nothing worse
+            decision.log["warn_error"] = str(exc)
     spawn = (decision.log or {}).get("spawn")
     tool_use_id = event.get("tool_use_id")
     if spawn and run is not None and run.run_dir and isinstance(tool_use_id, str):
