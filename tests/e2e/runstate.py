@@ -10,6 +10,7 @@ use the real ``cc-pack run …`` commands instead.
 from __future__ import annotations
 
 import json
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from cc_pack import pack
 from cc_pack.config import Config, compile_config
 
 RUN_ID = "e2e-run"
+CHECK = f"{sys.executable} -c pass"  # a step validation that passes, inside the sandbox too
 STAMP = "2026-11-22T00:00:00Z"
 
 
@@ -102,3 +104,32 @@ def write_run(project: Path, **kwargs) -> Path:
 
 def read(path: Path) -> dict:
     return json.loads(path.read_text())
+
+
+def plan_step(sid: str, *files: str) -> dict:
+    """A parallel plan step as the plan gate records it, validated by ``CHECK``."""
+    return {
+        "id": sid,
+        "title": f"write {files[0]}",
+        "files": list(files),
+        "depends_on": [],
+        "parallel": True,
+        "changes": "files",
+        "status": "pending",
+        "owners": [],
+        "context_tokens": 2100,
+        "validation": {"command": CHECK, "exit_code": None, "log": None, "at": None},
+        "note": None,
+    }
+
+
+def return_packet(sid: str, path: str) -> str:
+    """An implementer's honest return packet for step ``sid`` that changed ``path``."""
+    return json.dumps(
+        {
+            "status": "done",
+            "steps": [sid],
+            "changed_files": [path],
+            "validation": [{"step": sid, "command": CHECK, "exit_code": 0}],
+        }
+    )

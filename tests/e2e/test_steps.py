@@ -5,34 +5,15 @@ rerun; and a run compacted mid-implement whose next request carries cc-pack's ha
 
 from __future__ import annotations
 
-import json
-import sys
-
 import pytest
 import runstate
 from fakeapi import Conversation, both, first_user_contains, main_thread, reply, tool
+from runstate import plan_step, return_packet
 from scenario import commit_all, install, pack_agent
 from test_facts_agents_runtime import SUMMARY, is_compaction, system_texts
 from test_guards import seen_by_model, use_of
 
 pytestmark = pytest.mark.e2e
-CHECK = f"{sys.executable} -c pass"
-
-
-def step(sid: str, *files: str) -> dict:
-    return {
-        "id": sid,
-        "title": f"write {files[0]}",
-        "files": list(files),
-        "depends_on": [],
-        "parallel": True,
-        "changes": "files",
-        "status": "pending",
-        "owners": [],
-        "context_tokens": 2100,
-        "validation": {"command": CHECK, "exit_code": None, "log": None, "at": None},
-        "note": None,
-    }
 
 
 @pytest.fixture
@@ -46,17 +27,6 @@ def two_steps(project):
     return project
 
 
-def returned(sid: str, path: str) -> str:
-    return json.dumps(
-        {
-            "status": "done",
-            "steps": [sid],
-            "changed_files": [path],
-            "validation": [{"step": sid, "command": CHECK, "exit_code": 0}],
-        }
-    )
-
-
 @pytest.mark.parametrize("sandbox", [False, True], ids=["analysis", "sandbox"])
 def test_two_implementers_each_write_only_their_own_step(claude, api, two_steps, sandbox):
     project = two_steps
@@ -65,7 +35,10 @@ def test_two_implementers_each_write_only_their_own_step(claude, api, two_steps,
         phase="implement",
         scope=["src/**"],
         sandbox=sandbox,
-        steps=[step("S1", "src/a.py"), step("S2", "src/b.py", "src/c.py")],
+        steps=[
+            plan_step("S1", "src/a.py"),
+            plan_step("S2", "src/b.py", "src/c.py"),
+        ],
     )
     spawn = [
         tool(
@@ -92,7 +65,7 @@ def test_two_implementers_each_write_only_their_own_step(claude, api, two_steps,
                 reply("mine", tool("Write", file_path=a, content="A = 2\n")),
                 reply("and theirs", tool("Write", file_path=c, content="C = 666\n")),
                 reply("via Bash", tool("Bash", command=f"echo 'C = 667' > {c}")),
-                reply(returned("S1", "src/a.py")),
+                reply(return_packet("S1", "src/a.py")),
             ],
         ),
         Conversation(
@@ -101,7 +74,7 @@ def test_two_implementers_each_write_only_their_own_step(claude, api, two_steps,
             [
                 reply("read", tool("Read", file_path=b)),
                 reply("mine", tool("Write", file_path=b, content="B = 2\n")),
-                reply(returned("S2", "src/b.py")),
+                reply(return_packet("S2", "src/b.py")),
             ],
         ),
     )
@@ -133,7 +106,7 @@ def test_a_compacted_session_gets_the_handoff_in_its_next_request(claude, api, t
         phase="implement",
         scope=["src/**"],
         iteration=2,
-        steps=[step("S1", "src/a.py"), step("S2", "src/b.py")],
+        steps=[plan_step("S1", "src/a.py"), plan_step("S2", "src/b.py")],
     )
     big = {"input_tokens": 95000, "output_tokens": 10}
     continued = lambda r: "continued from a previous conversation" in r.text()  # noqa: E731

@@ -7,48 +7,20 @@ it dispatches reviews the merged change."""
 from __future__ import annotations
 
 import json
-import sys
 
 import pytest
 import runstate
 from fakeapi import Conversation, both, first_user_contains, main_thread, reply, tool
+from runstate import CHECK, plan_step, return_packet
 from scenario import cc_pack, commit_all, install, pack_agent
 from scripts import last_json
 from test_guards import seen_by_model, use_of
 
 pytestmark = pytest.mark.e2e
-CHECK = f"{sys.executable} -c pass"
 CONFIG = {
     "dispatch": {"reviewers": {"correctness-reviewer": ["src/**"]}, "skip": []},
     "test_command": CHECK,
 }
-
-
-def step(sid: str, path: str) -> dict:
-    return {
-        "id": sid,
-        "title": f"write {path}",
-        "files": [path],
-        "depends_on": [],
-        "parallel": True,
-        "changes": "files",
-        "status": "pending",
-        "owners": [],
-        "context_tokens": 2100,
-        "validation": {"command": CHECK, "exit_code": None, "log": None, "at": None},
-        "note": None,
-    }
-
-
-def returned(sid: str, path: str) -> str:
-    return json.dumps(
-        {
-            "status": "done",
-            "steps": [sid],
-            "changed_files": [path],
-            "validation": [{"step": sid, "command": CHECK, "exit_code": 0}],
-        }
-    )
 
 
 CONTRACT = {"reviewer": "correctness-reviewer", "summary": "fine", "findings": []}
@@ -71,7 +43,7 @@ def test_two_implementers_in_their_own_trees_then_merged_and_reviewed(
         phase="implement",
         scope=["src/**"],
         sandbox=sandbox,
-        steps=[step("S1", "src/a.py"), step("S2", "src/b.py")],
+        steps=[plan_step("S1", "src/a.py"), plan_step("S2", "src/b.py")],
         config=config,
     )
     wave = json.loads(cc_pack("run", "wave", "--json", cwd=project).stdout)
@@ -128,7 +100,7 @@ def test_two_implementers_in_their_own_trees_then_merged_and_reviewed(
                 reply("the main tree", tool("Write", file_path=main_a, content="A = 666\n")),
                 reply("the other tree", tool("Write", file_path=other_a, content="A = 665\n")),
                 reply("via Bash", tool("Bash", command=f"echo 'A = 667' > {main_a}")),
-                reply(returned("S1", "src/a.py")),
+                reply(return_packet("S1", "src/a.py")),
             ],
         ),
         Conversation(
@@ -137,7 +109,7 @@ def test_two_implementers_in_their_own_trees_then_merged_and_reviewed(
             [
                 reply("read", tool("Read", file_path=b2)),
                 reply("mine", tool("Write", file_path=b2, content="B = 2\n")),
-                reply(returned("S2", "src/b.py")),
+                reply(return_packet("S2", "src/b.py")),
             ],
         ),
         Conversation(
