@@ -181,10 +181,17 @@ def approve(task_id: str) -> None:
                                  at=runstate.now(), scope=scope)  # fmt: skip
         runstate.event(state, "approve", via="queue approve")
 
+    _decide(root, task_id, run, change)
+    click.echo(f"{task_id}: approved (scope {', '.join(scope)}); pending: `cc-pack queue run`")
+
+
+def _decide(root, task_id: str, run, change) -> None:
+    """Record the human's decision on the waiting run, then queue the task again."""
+    from cc_pack import state as runstate
+
     runstate.update(run, change)
     tq.move(root, task_id, tq.PENDING, lambda t: t.update(attempts=[], reason=None, wants=None),
             only_from=(tq.NEEDS_APPROVAL,))  # fmt: skip
-    click.echo(f"{task_id}: approved (scope {', '.join(scope)}); pending: `cc-pack queue run`")
 
 
 @command.command("reject")
@@ -206,9 +213,7 @@ def reject(task_id: str, feedback: str) -> None:
                                  at=runstate.now(), feedback=feedback)  # fmt: skip
         runstate.event(state, "reject", via="queue reject")
 
-    runstate.update(run, change)
-    tq.move(root, task_id, tq.PENDING, lambda t: t.update(attempts=[], reason=None, wants=None),
-            only_from=(tq.NEEDS_APPROVAL,))  # fmt: skip
+    _decide(root, task_id, run, change)
     click.echo(f"{task_id}: plan sent back; pending: `cc-pack queue run`")
 
 
