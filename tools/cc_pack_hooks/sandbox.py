@@ -361,15 +361,51 @@ def hidden_tools(project: str, scratch: str) -> list[str]:
     """The programs on PATH that the private /tmp would hide (a virtualenv or a checkout under
     /tmp, as on CI machines): each PATH entry there, or the virtualenv holding it, read-only."""
     found: list[str] = []
+
+    def add(path: str) -> None:
+        if (
+            path.startswith("/tmp/")
+            and os.path.isdir(path)
+            and not any(path == p or path.startswith(p + "/") for p in (project, scratch, *found))
+        ):
+            found.append(path)
+
     for entry in os.environ.get("PATH", "").split(os.pathsep):
         entry = os.path.realpath(entry) if entry else ""
         if not entry.startswith("/tmp/") or not os.path.isdir(entry):
             continue
         parent = os.path.dirname(entry)
-        root = parent if os.path.isfile(os.path.join(parent, "pyvenv.cfg")) else entry
-        if any(root == p or root.startswith(p + "/") for p in (project, scratch, *found)):
+        if not os.path.isfile(os.path.join(parent, "pyvenv.cfg")):
+            add(entry)
             continue
-        found.append(root)
+        add(parent)
+        # an editable install's .pth names its source tree, which the tmpfs hides as well
+        for pth in _pth_files(parent):
+            try:
+                with open(pth, encoding="utf-8") as handle:
+                    lines = handle.read(65536).splitlines()
+            except (OSError, UnicodeDecodeError):
+                continue
+            for line in lines:
+                if line.startswith("/tmp/"):
+                    add(os.path.realpath(line.strip()))
+    return found
+
+
+def _pth_files(venv: str) -> list[str]:
+    """The ``.pth`` files of a virtualenv's site-packages (no glob: this runs per Bash call)."""
+    lib = os.path.join(venv, "lib")
+    try:
+        versions = [d for d in os.listdir(lib) if d.startswith("python")]
+    except OSError:
+        return []
+    found = []
+    for version in versions:
+        site = os.path.join(lib, version, "site-packages")
+        try:
+            found += [os.path.join(site, n) for n in os.listdir(site) if n.endswith(".pth")]
+        except OSError:
+            continue
     return found
 
 
