@@ -26,8 +26,7 @@ from __future__ import annotations
 
 import os
 
-from cc_pack_hooks import globs, paths, roles, runtime, sandbox, session
-from cc_pack_hooks.bash import cli
+from cc_pack_hooks import globs, paths, roles, runtime, session
 from cc_pack_hooks.runtime import BadEvent, Decision
 
 HOOK = "scope-guard"
@@ -217,6 +216,8 @@ class Guard:
         one when this machine has bubblewrap. Either way the session must really send its Bash
         through cc-pack's prefix: Claude Code gives the hooks the same environment it builds the
         Bash calls from, so a settings file changed to drop the prefix shows here."""
+        from cc_pack_hooks import sandbox  # Bash only: a file tool's call does not pay for it
+
         state = self.run.state
         if state is not None:
             recorded = state.get("sandbox")
@@ -359,7 +360,8 @@ def _settings_edit(path: str, tool: str, tool_input: dict) -> str | None:
 
 
 def _bash(command: str, guard: Guard) -> tuple[Decision, dict | None]:
-    from cc_pack_hooks.bash import writes
+    # the Bash analysis is imported only for Bash: the file tools' calls stay cheap
+    from cc_pack_hooks.bash import cli, writes
 
     analysis = writes.analyse(command, guard.cwd)
     # What holds always, run or not: cc-pack's own files and the human's CLI steps.
@@ -428,6 +430,9 @@ def _bash(command: str, guard: Guard) -> tuple[Decision, dict | None]:
 def _sandboxed(command: str, guard: Guard, analysis) -> tuple[Decision, dict | None]:
     """With the OS sandbox: deny early only the writes the analysis is sure of (a friendlier
     message than the kernel's), and let the kernel decide whatever the analysis cannot see."""
+    from cc_pack_hooks import sandbox
+    from cc_pack_hooks.bash import cli
+
     state = guard.run.state or {}
     ticket = {
         "mode": "sandbox",
@@ -503,6 +508,8 @@ def handle(event: dict) -> Decision:
                 log={"bind_error": str(exc)},
             )
     if ticket is not None and run is not None:
+        from cc_pack_hooks import sandbox
+
         session_id = event.get("session_id") if isinstance(event.get("session_id"), str) else ""
         try:
             sandbox.write_ticket(run.project, session_id, event["tool_input"]["command"], ticket)
