@@ -90,3 +90,29 @@ def test_json_has_the_contract_fields():
     for key in ("status", "task", "iterations", "counts", "findings", "blockers", "artifacts"):
         assert key in data
     assert set(data["counts"]) == {"CRITICAL", "HIGH", "MEDIUM", "LOW"}
+
+
+def test_each_wave_shows_its_wall_time_against_sequential_and_its_tokens():
+    row = {"phase": "implement", "type": "implementer", "model": "m", "messages": 1,
+           "input": 1000, "output": 200, "cache_read": 0,
+           "cache_write": 0}  # fmt: skip
+    state = {
+        "waves": [{"n": 1, "steps": ["S1", "S2"], "parallel": True, "status": "merged",
+                   "started_at": "2026-12-01T10:00:00Z", "ended_at": "2026-12-01T10:01:00Z"}],
+        "owners": {
+            "a1": {"steps": ["S1"], "at": "2026-12-01T10:00:00Z",
+                   "returned_at": "2026-12-01T10:00:50Z"},
+            "a2": {"steps": ["S2"], "at": "2026-12-01T10:00:00Z",
+                   "returned_at": "2026-12-01T10:00:40Z"},
+            "r1": {"steps": [], "at": "2026-12-01T10:02:00Z"},
+        },
+        "usage": {"tally": [{**row, "agent": "a1"}, {**row, "agent": "a2"},
+                            {**row, "agent": "r1", "type": "correctness-reviewer"}]},
+    }  # fmt: skip
+    [wave] = report.wave_costs(state)
+    assert (wave["wall_seconds"], wave["sequential_seconds"]) == (60, 90)
+    assert wave["tokens"] == 2 * 1200  # its two implementers, not the reviewer
+    assert (
+        "60 s wall against 90 s for its steps one after the other, 2,400 tokens"
+        in (wave["summary"])
+    )

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from cc_pack import __version__, costs, findings
 from cc_pack.state import Run, now
-from cc_pack_hooks import store
+from cc_pack_hooks import store, usage
 
 SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -80,27 +80,35 @@ def _seconds(start: str | None, end: str | None) -> float | None:
 
 def wave_costs(state: dict) -> list[dict]:
     """Per wave: its wall time against its steps' implementer times added up (what the same
-    steps would have taken one after the other), so the human can judge whether running them in
-    parallel paid off. Tokens join once usage is counted."""
+    steps would have taken one after the other), and the tokens its implementers used, so the
+    human can judge whether running them in parallel paid off."""
     owners = state.get("owners") or {}
+    # the tally's agent is the id of the subagent transcript, the hooks' agent_id
+    spent = usage.by(state, "agent") if state.get("usage") else {}
     out = []
     for wave in state.get("waves") or []:
         wall = _seconds(wave.get("started_at"), wave.get("ended_at"))
-        spans = [
-            _seconds(o.get("at"), o.get("returned_at"))
-            for o in owners.values()
+        mine = [
+            (agent, o)
+            for agent, o in owners.items()
             if isinstance(o, dict) and set(o.get("steps") or []) & set(wave["steps"])
         ]
+        spans = [_seconds(o.get("at"), o.get("returned_at")) for _, o in mine]
         sequential = sum(x for x in spans if x is not None) if spans else None
+        counted = [spent[agent]["tokens"] for agent, _ in mine if agent in spent]
+        tokens = sum(counted) if counted else None
         kind = "in parallel" if wave["parallel"] else "alone"
         summary = f"{', '.join(wave['steps'])} {kind}, {wave['status']}"
         if wall is not None:
             summary += f", {wall:.0f} s wall"
         if sequential is not None and wave["parallel"]:
             summary += f" against {sequential:.0f} s for its steps one after the other"
+        if tokens is not None:
+            summary += f", {tokens:,} tokens"
         out.append({"n": wave["n"], "steps": wave["steps"], "parallel": wave["parallel"],
                     "status": wave["status"], "wall_seconds": wall,
-                    "sequential_seconds": sequential, "summary": summary})  # fmt: skip
+                    "sequential_seconds": sequential, "tokens": tokens,
+                    "summary": summary})  # fmt: skip
     return out
 
 
