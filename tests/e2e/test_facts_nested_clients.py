@@ -736,23 +736,17 @@ if mode == "all" or n <= int(mode):
 def _stop_lab(project: Path, tmp_path: Path, mode: str) -> Path:
     script, log = tmp_path / "stop.py", tmp_path / "stop.log"
     script.write_text(STOP)
-    (project / ".claude").mkdir(exist_ok=True)
-    (project / ".claude" / "settings.json").write_text(
-        json.dumps(
-            {
-                "hooks": {
-                    "Stop": [
-                        {
-                            "hooks": [
-                                {"type": "command", "command": f"python3 {script} {log} {mode}"}
-                            ]
-                        }
-                    ]
-                }
-            }
-        )
-    )
+    _one_hook(project, "Stop", f"python3 {script} {log} {mode}")
     return log
+
+
+def _one_hook(project: Path, event: str, command: str, matcher: str | None = None) -> None:
+    """A project settings file registering exactly one command hook."""
+    group = {"hooks": [{"type": "command", "command": command}]}
+    if matcher is not None:
+        group = {"matcher": matcher, **group}
+    (project / ".claude").mkdir(exist_ok=True)
+    (project / ".claude" / "settings.json").write_text(json.dumps({"hooks": {event: [group]}}))
 
 
 def _works_when_blocked(req: Request):
@@ -851,21 +845,7 @@ elif "BLOCKLEGACY" in command:
 def test_pretooluse_deny_text_reaching_the_model(claude, api, project, tmp_path):
     script = tmp_path / "deny.py"
     script.write_text(DENY)
-    (project / ".claude").mkdir(exist_ok=True)
-    (project / ".claude" / "settings.json").write_text(
-        json.dumps(
-            {
-                "hooks": {
-                    "PreToolUse": [
-                        {
-                            "matcher": "Bash",
-                            "hooks": [{"type": "command", "command": f"python3 {script}"}],
-                        }
-                    ]
-                }
-            }
-        )
-    )
+    _one_hook(project, "PreToolUse", f"python3 {script}", matcher="Bash")
     api.add(
         Conversation(
             "main",
